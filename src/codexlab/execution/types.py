@@ -1,0 +1,128 @@
+"""The execution interface: jobs in, verdicts out. Executors differ in isolation and speed, not in meaning."""
+
+from __future__ import annotations
+
+import hashlib
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from codexlab.problems.types import Problem
+
+
+class Status(str, Enum):
+    """What happened to one sample. Only PASSED counts towards pass@k."""
+
+    PASSED = "passed"
+    FAILED = "failed"  # an assertion in the tests failed
+    ERROR = "error"  # the program raised something other than AssertionError
+    TIMEOUT = "timeout"  # wall-clock or CPU limit reached
+    OOM = "oom"  # memory limit reached
+    SYNTAX_ERROR = "syntax_error"  # prompt + completion does not compile
+    KILLED = "killed"  # ended by a signal or by the sandbox for another reason (output flood, forbidden call)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The judged outcome of one program. `detail` says why in one line (the failing assert, the exception)."""
+
+    status: Status
+    detail: str = ""
+    duration_s: float = 0.0
+    traceback: str = ""
+    peak_memory_kb: int | None = None
+    isolation: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.status is Status.PASSED
+
+    @property
+    def result_text(self) -> str:
+        """The `result` string openai/human-eval writes: "passed", "timed out" or "failed: <reason>"."""
+        if self.status is Status.PASSED:
+            return "passed"
+        if self.status is Status.TIMEOUT:
+            return "timed out"
+        return f"failed: {self.detail}" if self.detail else f"failed: {self.status.value}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "passed": self.passed,
+            "result": self.result_text,
+            "status": self.status.value,
+            "detail": self.detail,
+            "duration_s": round(self.duration_s, 6),
+            "traceback": self.traceback,
+            "peak_memory_kb": self.peak_memory_kb,
+            "isolation": self.isolation,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Verdict:
+        return cls(
+            status=Status(d["status"]),
+            detail=d.get("detail", ""),
+            duration_s=float(d.get("duration_s", 0.0)),
+            traceback=d.get("traceback", ""),
+            peak_memory_kb=d.get("peak_memory_kb"),
+            isolation=d.get("isolation", ""),
+        )
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for one sample. `timeout_s` is wall-clock; CPU time is capped slightly above it."""
+
+    timeout_s: float = 3.0
+    memory_bytes: int = 1 << 30
+    output_bytes: int = 64 << 10
+    file_size_bytes: int = 16 << 20
+    open_files: int = 64
+
+
+def program_text(problem: Problem, completion: str) -> str:
+    """The program openai/human-eval runs for a sample: prompt, completion, tests, then the check call."""
+    return f"{problem.prompt}{completion}\n\n{problem.test}\n\ncheck({problem.entry_point})\n"
+
+
+@dataclass(frozen=True)
+class ExecutionJob:
+    """One sample to judge. `key` is the caller's identifier, returned with the verdict."""
+
+    key: str
+    problem: Problem
+    completion: str
+    limits: Limits = field(default_factory=Limits)
+
+    @property
+    def program(self) -> str:
+        return program_text(self.problem, self.completion)
+
+    @property
+    def program_hash(self) -> str:
+        """Content hash of what runs (program and limits): identical programs need judging only once."""
+        h = hashlib.sha256(self.program.encode())
+        h.update(repr(self.limits).encode())
+        return h.hexdigest()
+
+
+class Executor(ABC):
+    """Runs jobs and yields (key, verdict) as each finishes. Use as a context manager to release workers."""
+
+    name: str = "executor"
+
+    @abstractmethod
+    def map(self, jobs: Iterable[ExecutionJob]) -> Iterator[tuple[str, Verdict]]:
+        """Judge every job; yield results in completion order (not input order)."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release workers; the default executor holds none between calls."""
+
+    def __enter__(self) -> Executor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,43 @@
+"""The problem record: HumanEval's fields, shared by every dataset codexlab reads."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One function-synthesis problem in HumanEval's format.
+
+    `test` defines `check(candidate)`; a completion passes when `check(entry_point)` raises nothing.
+    """
+
+    task_id: str
+    prompt: str
+    entry_point: str
+    canonical_solution: str
+    test: str
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+class ProblemSet(dict[str, Problem]):
+    """Problems keyed by task_id, in file order, with a name and a content digest for reproducibility."""
+
+    def __init__(self, name: str, problems: list[Problem]) -> None:
+        super().__init__((p.task_id, p) for p in problems)
+        self.name = name
+
+    @property
+    def digest(self) -> str:
+        """sha256 over every problem's fields: two runs on the same digest saw the same problems."""
+        h = hashlib.sha256()
+        for p in self.values():
+            h.update(json.dumps(p.to_dict(), sort_keys=True).encode())
+        return h.hexdigest()
+
+    def subset(self, task_ids: list[str]) -> ProblemSet:
+        return ProblemSet(self.name, [self[t] for t in task_ids])
