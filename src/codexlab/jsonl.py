@@ -12,10 +12,11 @@ from typing import Any
 from codexlab.errors import InputError
 
 
-def read_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def read_jsonl(path: str | Path, allow_torn_tail: bool = False) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield (line number, object) for each non-blank line; errors name the file and line.
 
     Handles plain and gzip files. Rejects non-UTF-8 bytes, malformed JSON and non-object lines.
+    `allow_torn_tail` skips an unterminated last line (a write cut short by a crash) in files codexlab appends to.
     """
     path = Path(path)
     if not path.exists():
@@ -35,6 +36,8 @@ def read_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
                 try:
                     obj = json.loads(line)
                 except json.JSONDecodeError as exc:
+                    if allow_torn_tail and not bline.endswith(b"\n"):
+                        return
                     raise InputError(path, f"malformed JSON: {exc.msg} (column {exc.colno})", lineno) from None
                 if not isinstance(obj, dict):
                     raise InputError(path, f"expected a JSON object, got {type(obj).__name__}", lineno)

@@ -48,8 +48,15 @@ def main() -> None:
     try:
         exec(code, {"__name__": "__main__", "__builtins__": __builtins__})
     except AssertionError as exc:
-        _report(fd, {"nonce": nonce, "status": "failed", "detail": _assert_detail(exc, program),
-                     "traceback": traceback.format_exc(limit=-8)[-4000:]})
+        _report(
+            fd,
+            {
+                "nonce": nonce,
+                "status": "failed",
+                "detail": _assert_detail(exc, program),
+                "traceback": traceback.format_exc(limit=-8)[-4000:],
+            },
+        )
         return
     except MemoryError:
         _report(fd, {"nonce": nonce, "status": "oom", "detail": "MemoryError"})
@@ -59,8 +66,15 @@ def main() -> None:
         return
     except BaseException as exc:  # noqa: BLE001 - everything a sample raises is a verdict
         msg = str(exc).splitlines()[0][:300] if str(exc) else ""
-        _report(fd, {"nonce": nonce, "status": "error", "detail": f"{type(exc).__name__}: {msg}".rstrip(": "),
-                     "traceback": traceback.format_exc(limit=-8)[-4000:]})
+        _report(
+            fd,
+            {
+                "nonce": nonce,
+                "status": "error",
+                "detail": f"{type(exc).__name__}: {msg}".rstrip(": "),
+                "traceback": traceback.format_exc(limit=-8)[-4000:],
+            },
+        )
         return
     _report(fd, {"nonce": nonce, "status": "passed"})
 

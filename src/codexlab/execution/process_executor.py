@@ -72,7 +72,12 @@ def run_one(job: ExecutionJob) -> Verdict:
     os.close(report_w)
     assert proc.stdin is not None and proc.stdout is not None
     try:
-        proc.stdin.write((json.dumps({"program": job.program, "nonce": nonce, "report_fd": report_w, "rlimits": _rlimits(limits)}) + "\n").encode())
+        proc.stdin.write(
+            (
+                json.dumps({"program": job.program, "nonce": nonce, "report_fd": report_w, "rlimits": _rlimits(limits)})
+                + "\n"
+            ).encode()
+        )
         proc.stdin.close()
     except BrokenPipeError:
         pass
@@ -100,7 +105,10 @@ def _collect(proc: subprocess.Popen[bytes], report_r: int, limits: Limits, start
         if left <= 0:
             why = "timeout"
             break
-        for key, _ in sel.select(timeout=left):
+        events = sel.select(timeout=min(left, 0.05))
+        if not events and proc.poll() is not None:
+            break  # the sample exited; whatever still holds its pipes is a leftover child, killed next
+        for key, _ in events:
             fd = int(key.fd)  # type: ignore[arg-type]
             chunk = os.read(fd, 65536)
             if not chunk:
@@ -143,8 +151,12 @@ def _classify(report: bytes, output: bytes, why: str, returncode: int | None, no
         if b"MemoryError" in output:
             return Verdict(Status.OOM, "MemoryError", duration, isolation=ISOLATION)
         tail = output.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
-        return Verdict(Status.ERROR, f"exited with status {returncode} without a verdict {tail[0][:200]}".strip(),
-                       duration, isolation=ISOLATION)
+        return Verdict(
+            Status.ERROR,
+            f"exited with status {returncode} without a verdict {tail[0][:200]}".strip(),
+            duration,
+            isolation=ISOLATION,
+        )
     return Verdict(
         Status(record["status"]),
         record.get("detail", ""),

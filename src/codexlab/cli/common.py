@@ -1,0 +1,115 @@
+"""Arguments and helpers shared by the sub-commands (problems, sampling, execution, output)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from codexlab.errors import CodexlabError
+from codexlab.execution import Executor, Limits
+from codexlab.generation.types import PAPER_STOPS, SamplingParams
+from codexlab.problems import ProblemSet, load_problems
+
+
+def add_problem_args(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("problems")
+    g.add_argument("--dataset", default="humaneval", help="named problem set (default: humaneval, 164 problems)")
+    g.add_argument("--problems", metavar="FILE", help="a HumanEval-format JSONL or JSONL.gz file (overrides --dataset)")
+    g.add_argument("--limit", type=int, metavar="N", help="only the first N problems")
+    g.add_argument("--task-ids", metavar="IDS", help="comma-separated task_ids to keep, e.g. HumanEval/0,HumanEval/5")
+
+
+def load_problem_args(args: argparse.Namespace) -> ProblemSet:
+    problems = load_problems(args.dataset, args.problems)
+    ids = list(problems)
+    if getattr(args, "task_ids", None):
+        wanted = [t.strip() for t in args.task_ids.split(",") if t.strip()]
+        missing = [t for t in wanted if t not in problems]
+        if missing:
+            raise CodexlabError(f"--task-ids: unknown task_id {missing[0]!r} in {problems.name!r}")
+        ids = wanted
+    if getattr(args, "limit", None):
+        if args.limit < 1:
+            raise CodexlabError("--limit must be at least 1")
+        ids = ids[: args.limit]
+    return problems.subset(ids) if len(ids) != len(problems) else problems
+
+
+def add_sampling_args(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("model and sampling")
+    g.add_argument(
+        "--model",
+        default="default",
+        help="'default' (Qwen2.5-Coder-0.5B-Instruct Q4_K_M, fetched on first use), "
+        "'smollm2-135m', or a path to any .gguf file",
+    )
+    g.add_argument("--n", type=int, default=1, help="samples per problem (default 1; the paper used 200)")
+    g.add_argument("--temperature", type=float, default=0.0, help="0 = greedy (default)")
+    g.add_argument("--top-p", type=float, default=0.95, help="nucleus sampling mass (default 0.95, as the paper)")
+    g.add_argument("--max-tokens", type=int, default=512, help="maximum new tokens per sample (default 512)")
+    g.add_argument("--seed", type=int, default=1234, help="sample i of each problem uses seed+i (default 1234)")
+    g.add_argument(
+        "--stop",
+        action="append",
+        metavar="TEXT",
+        help="stop sequence (repeatable; escapes like \\n allowed). Default: the paper's "
+        + ", ".join(repr(s) for s in PAPER_STOPS),
+    )
+    g.add_argument("--n-ctx", type=int, default=2048, help="llama.cpp context size (default 2048)")
+
+
+def sampling_params(args: argparse.Namespace) -> SamplingParams:
+    if args.n < 1:
+        raise CodexlabError("--n must be at least 1")
+    if args.temperature < 0:
+        raise CodexlabError("--temperature must be >= 0")
+    if not 0 < args.top_p <= 1:
+        raise CodexlabError("--top-p must be in (0, 1]")
+    if args.temperature == 0 and args.n > 1:
+        print("codexlab: note: temperature 0 is greedy, so all samples of a problem are identical", file=sys.stderr)
+    stops = tuple(s.encode().decode("unicode_escape") for s in args.stop) if args.stop else PAPER_STOPS
+    return SamplingParams(
+        temperature=args.temperature, top_p=args.top_p, max_tokens=args.max_tokens, stop=stops, seed=args.seed
+    )
+
+
+def add_execution_args(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("execution")
+    g.add_argument(
+        "--executor",
+        default="auto",
+        help="where samples run: auto (the strongest sandbox this host allows), sandbox, process",
+    )
+    g.add_argument("--workers", type=int, default=None, help="parallel workers (default: number of CPUs)")
+    g.add_argument("--timeout", type=float, default=3.0, help="wall-clock seconds per sample (default 3)")
+    g.add_argument("--memory-mb", type=int, default=1024, help="address-space limit per sample in MiB (default 1024)")
+
+
+def make_executor_from_args(args: argparse.Namespace) -> Executor:
+    from codexlab import execution
+
+    factory: Callable[..., Executor] | None = getattr(execution, "make_executor", None)
+    name = args.executor
+    if factory is not None:
+        return factory(name, workers=args.workers)
+    if name not in ("auto", "process"):
+        raise CodexlabError(f"unknown executor {name!r}")
+    return execution.ProcessExecutor(workers=args.workers)
+
+
+def limits_from_args(args: argparse.Namespace) -> Limits:
+    if args.timeout <= 0:
+        raise CodexlabError("--timeout must be positive")
+    return Limits(timeout_s=args.timeout, memory_bytes=args.memory_mb << 20)
+
+
+def add_output_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print a machine-readable summary on stdout")
+    p.add_argument("--no-progress", action="store_true", help="hide progress bars")
+
+
+def emit_json(obj: Any) -> None:
+    print(json.dumps(obj, indent=2))

@@ -1,0 +1,50 @@
+"""Entry point of the `codexlab` command. Each sub-command lives in its own module with a `register` function."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from codexlab import __version__
+from codexlab.errors import CodexlabError
+
+# One module per command group; each exposes register(subparsers) and sets `func` on its parsers.
+COMMAND_MODULES = [
+    "codexlab.cli.run_cmd",
+    "codexlab.cli.model_cmd",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="codexlab",
+        description="Evaluate code models by functional correctness (HumanEval, pass@k), execute untrusted "
+        "completions in a sandbox, and train code models the way the Codex paper did.",
+    )
+    parser.add_argument("--version", action="version", version=f"codexlab {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except CodexlabError as exc:
+        print(f"codexlab: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\ncodexlab: interrupted; rerun the same command to resume where it stopped", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

