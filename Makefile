@@ -24,12 +24,12 @@ demo: models
 	$(BIN)/codexlab run --model default --dataset humaneval --n 1 --temperature 0
 
 test: models
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 lint: setup
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check
 
 typecheck: setup
 	$(BIN)/mypy
