@@ -1,0 +1,1 @@
+"""A tiny library with pure and impure functions, traced by codexlab's harvester tests."""
