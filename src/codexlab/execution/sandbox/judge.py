@@ -1,0 +1,372 @@
+"""The trusted judge: one process per worker. It holds the tests, runs `check(candidate)` itself with a
+`candidate` that forwards each call to the sample's sandboxed child, and turns what happened into a Verdict.
+
+The judge runs the prompt too (trusted, from the dataset) so the tests' helpers (HumanEval/32's `poly`,
+/38's `encode_cyclic`) are the dataset's, not whatever the completion redefined. Only the entry point is
+the sample's. Runs as `python -I` with jobs on stdin and verdicts on stdout, both as JSON frames.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import json
+import os
+import selectors
+import signal
+import socket
+import subprocess
+import sys
+import time
+import traceback
+from dataclasses import dataclass
+from typing import Any
+
+from codexlab.execution.sandbox import codec, wire
+from codexlab.execution.types import Status, Verdict
+
+MAX_MESSAGE_BYTES = 16 << 20
+TRACEBACK_CHARS = 4000
+
+
+class Stop(BaseException):
+    """Ends the tests with a verdict; a BaseException so `except Exception` in a test cannot swallow it."""
+
+    def __init__(self, status: Status, detail: str, traceback: str = "") -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.traceback = traceback
+
+
+class SampleError(Exception):
+    """An exception raised inside the sample whose type is not a built-in one the test could catch."""
+
+
+@dataclass
+class Problem:
+    """The judge's compiled copy of one problem (compiled once, executed in a fresh namespace per sample)."""
+
+    prompt: str
+    test: str
+    entry_point: str
+    prompt_code: Any
+    test_code: Any
+
+
+def _compile_problem(d: dict[str, str]) -> Problem:
+    try:
+        prompt_code = compile(d["prompt"], "<prompt>", "exec")
+    except SyntaxError:
+        prompt_code = compile(d["prompt"] + "    pass\n", "<prompt>", "exec")
+    return Problem(d["prompt"], d["test"], d["entry_point"], prompt_code, compile(d["test"], "<test>", "exec"))
+
+
+class Channel:
+    """The judge's side of one sample: request/response pipes, capped output, deadline, pidfd."""
+
+    def __init__(self, fds: list[int], deadline: float, output_cap: int) -> None:
+        self.out_r, self.resp_r, self.req_w, self.pidfd = fds
+        self.deadline = deadline
+        self.output_cap = output_cap
+        self.output = bytearray()
+        self.sel = selectors.DefaultSelector()
+        self.sel.register(self.out_r, selectors.EVENT_READ)
+        self.sel.register(self.resp_r, selectors.EVENT_READ)
+        self.pending = bytearray()
+        self.out_open = True
+        self.calls = 0
+
+    def receive(self) -> tuple[Any, ...]:
+        """The child's next message, reading its output alongside; Stop on timeout, flood or exit."""
+        while True:
+            if len(self.pending) >= 4:
+                (n,) = wire.HEADER.unpack(self.pending[:4])
+                if n > MAX_MESSAGE_BYTES:
+                    raise Stop(Status.KILLED, f"result larger than {MAX_MESSAGE_BYTES} bytes")
+                if len(self.pending) >= 4 + n:
+                    body = bytes(self.pending[4 : 4 + n])
+                    del self.pending[: 4 + n]
+                    return self._parse(body)
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise Stop(Status.TIMEOUT, "time limit reached")
+            for key, _ in self.sel.select(left):
+                fd = int(key.fd)  # type: ignore[arg-type]
+                chunk = os.read(fd, 1 << 20)
+                if fd == self.out_r:
+                    if not chunk:
+                        self.sel.unregister(fd)
+                        self.out_open = False
+                        continue
+                    self.output += chunk
+                    if len(self.output) > self.output_cap:
+                        raise Stop(Status.KILLED, f"output limit of {self.output_cap} bytes exceeded")
+                elif not chunk:
+                    raise Stop(Status.ERROR, "the sample's process ended without answering")
+                else:
+                    self.pending += chunk
+
+    @staticmethod
+    def _parse(body: bytes) -> tuple[Any, ...]:
+        try:
+            msg = ast.literal_eval(body.decode("utf-8"))
+        except (ValueError, SyntaxError, MemoryError, RecursionError, UnicodeDecodeError, TypeError):
+            raise Stop(Status.ERROR, "malformed message from the sample") from None
+        if type(msg) is not tuple or not msg or type(msg[0]) is not str:
+            raise Stop(Status.ERROR, "malformed message from the sample")
+        return msg
+
+    def call(self, args: tuple[Any, ...]) -> Any:
+        try:
+            payload = codec.encode(args).encode()
+        except codec.NotPlain as exc:
+            raise Stop(Status.ERROR, f"the test passed a value the sandbox cannot carry: {exc}") from None
+        try:
+            wire.send_frame(self.req_w, payload)
+        except BrokenPipeError:
+            raise Stop(Status.ERROR, "the sample's process ended without answering") from None
+        self.calls += 1
+        msg = self.receive()
+        kind = msg[0]
+        if kind == "ok" and len(msg) == 2:
+            try:
+                return codec._dec(msg[1], 0)
+            except (ValueError, TypeError, IndexError, RecursionError, MemoryError):
+                raise Stop(Status.ERROR, "malformed result from the sample") from None
+        if kind == "bad":
+            raise Stop(Status.ERROR, f"the entry point returned a non-plain value: {str(msg[1:2])[:200]}")
+        if kind == "exc" and len(msg) == 4:
+            raise _rebuild(msg[1], msg[2], msg[3])
+        raise Stop(Status.ERROR, f"unexpected message from the sample: {str(kind)[:50]}")
+
+    def kill(self) -> None:
+        try:
+            signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+        except (ProcessLookupError, OSError):
+            pass
+        self.sel.close()
+        for fd in (self.out_r, self.resp_r, self.req_w, self.pidfd):
+            os.close(fd)
+
+
+_NOT_REBUILT = (SystemExit, KeyboardInterrupt, GeneratorExit, StopIteration, StopAsyncIteration)
+
+
+def _rebuild(name: Any, msg: Any, tb: Any) -> BaseException:
+    """The sample's exception, as a built-in the test may catch; its own classes become SampleError."""
+    name, msg = str(name)[:100], str(msg)[:300]
+    cls = getattr(builtins, name, None)
+    exc: BaseException
+    if isinstance(cls, type) and issubclass(cls, Exception) and not issubclass(cls, _NOT_REBUILT):
+        try:
+            exc = cls(msg)
+        except Exception:  # noqa: BLE001 - e.g. UnicodeDecodeError needs five arguments
+            exc = SampleError(f"{name}: {msg}")
+    else:
+        exc = SampleError(f"{name}: {msg}" if msg else name)
+    exc.codexlab_sample_traceback = str(tb)[-TRACEBACK_CHARS:]  # type: ignore[attr-defined]
+    exc.codexlab_sample_name = name  # type: ignore[attr-defined]
+    return exc
+
+
+def _assert_detail(exc: AssertionError, test: str) -> str:
+    lines = test.splitlines()
+    lineno = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<test>":
+            lineno = tb.tb_lineno
+        tb = tb.tb_next
+    src = lines[lineno - 1].strip() if lineno and lineno <= len(lines) else ""
+    text = str(exc)[:200]
+    if getattr(exc, "codexlab_sample_name", None):
+        return f"AssertionError raised by the sample: {text}".rstrip(": ")
+    if src:
+        return f"AssertionError: {src[:300]}" + (f" ({text})" if text else "")
+    return f"AssertionError: {text}" if text else "AssertionError"
+
+
+class Judge:
+    """Runs jobs one at a time against its own zygote."""
+
+    def __init__(self, want: dict[str, bool]) -> None:
+        self.problems: dict[str, Problem] = {}
+        self.zygote, self.sock, self.layers = spawn_zygote(want)
+        self.isolation = describe(self.layers)
+
+    def run(self, job: dict[str, Any]) -> Verdict:
+        problem = self.problems[job["problem_key"]]
+        limits = job["limits"]
+        mode = job["mode"]
+        isolation = self.isolation + (":judge" if mode == "judge" else ":inproc-forgeable")
+        if mode == "judge":
+            src = problem.prompt + job["completion"]
+        else:
+            src = f"{problem.prompt}{job['completion']}\n\n{problem.test}\n\ncheck({problem.entry_point})\n"
+        child_limits = {
+            "cpu_s": int(limits["timeout_s"]) + 1,
+            "memory_bytes": limits["memory_bytes"],
+            "file_size_bytes": limits["file_size_bytes"],
+            "open_files": limits["open_files"],
+        }
+        start = time.monotonic()
+        wire.send_frame(
+            self.sock.fileno(),
+            json.dumps({"src": src, "entry_point": problem.entry_point, "mode": mode, "limits": child_limits}).encode(),
+        )
+        _, fds, _, _ = socket.recv_fds(self.sock, 16, 4)
+        if len(fds) != 4:
+            raise RuntimeError("the zygote sent no descriptors")
+        chan = Channel(fds, start + float(limits["timeout_s"]), int(limits["output_bytes"]))
+        try:
+            status, detail, tb = self._judge(chan, problem, mode)
+        finally:
+            chan.kill()
+        end = json.loads(wire.recv_frame(self.sock.fileno()))
+        duration = time.monotonic() - start
+        status, detail = _refine(status, detail, end["status"], chan.output)
+        return Verdict(status, detail, duration, tb, end.get("maxrss_kb"), isolation)
+
+    def _judge(self, chan: Channel, problem: Problem, mode: str) -> tuple[Status, str, str]:
+        try:
+            first = chan.receive()
+            kind = first[0]
+            if kind == "syntax_error":
+                return Status.SYNTAX_ERROR, str(first[1:2][0] if len(first) > 1 else "")[:500], ""
+            if kind == "setup_error":
+                return Status.ERROR, f"sandbox setup failed: {str(first[1:2])[:300]}", ""
+            if kind == "load_error" and len(first) == 4:
+                name, msg, tb = (str(x) for x in first[1:])
+                if mode == "inproc" and name == "AssertionError":
+                    return Status.FAILED, f"AssertionError: {msg}".rstrip(": "), tb[-TRACEBACK_CHARS:]
+                return _status_for_name(name), f"{name}: {msg}".rstrip(": "), tb[-TRACEBACK_CHARS:]
+            if mode == "inproc":
+                return (Status.PASSED, "", "") if kind == "passed" else (Status.ERROR, "malformed message", "")
+            if kind != "ready":
+                return Status.ERROR, "malformed message from the sample", ""
+            env: dict[str, Any] = {"__name__": "__judge__"}
+            exec(problem.prompt_code, env)
+            exec(problem.test_code, env)
+
+            def candidate(*args: Any) -> Any:
+                return chan.call(args)
+
+            env[problem.entry_point] = candidate
+            env["check"](candidate)
+            if chan.calls == 0:
+                return Status.ERROR, "the tests never called the entry point", ""
+            return Status.PASSED, "", ""
+        except Stop as stop:
+            return stop.status, stop.detail, stop.traceback
+        except AssertionError as exc:
+            tb = getattr(exc, "codexlab_sample_traceback", "") or traceback.format_exc(limit=-6)
+            return Status.FAILED, _assert_detail(exc, problem.test), tb[-TRACEBACK_CHARS:]
+        except BaseException as exc:  # noqa: BLE001 - whatever the tests raised is the verdict
+            name = getattr(exc, "codexlab_sample_name", None) or type(exc).__name__
+            tb = getattr(exc, "codexlab_sample_traceback", "") or traceback.format_exc(limit=-6)
+            msg = str(exc)[:300]
+            detail = msg if isinstance(exc, SampleError) else f"{name}: {msg}".rstrip(": ")
+            return _status_for_name(name), detail, tb[-TRACEBACK_CHARS:]
+
+
+def _status_for_name(name: str) -> Status:
+    if name == "MemoryError":
+        return Status.OOM
+    if name == "AssertionError":
+        return Status.FAILED
+    return Status.ERROR
+
+
+def _refine(status: Status, detail: str, waitstatus: int, output: bytes) -> tuple[Status, str]:
+    """Use the child's end: SIGXCPU is a CPU timeout, SIGKILL from the address-space limit an OOM."""
+    if status is Status.PASSED:
+        return status, detail
+    if os.WIFSIGNALED(waitstatus) and detail.startswith("the sample's process ended"):
+        sig = os.WTERMSIG(waitstatus)
+        if sig == signal.SIGXCPU:
+            return Status.TIMEOUT, "CPU time limit reached"
+        name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
+        if b"MemoryError" in output:
+            return Status.OOM, f"MemoryError, then killed by {name}"
+        return Status.KILLED, f"killed by {name}"
+    if detail.startswith("the sample's process ended") and os.WIFEXITED(waitstatus):
+        code = os.WEXITSTATUS(waitstatus)
+        if b"MemoryError" in output:
+            return Status.OOM, "MemoryError"
+        return Status.ERROR, f"the sample exited with status {code} before answering"
+    return status, detail
+
+
+def describe(layers: dict[str, Any]) -> str:
+    """A short isolation label such as 'sandbox:ns+landlock7+seccomp+rlimits'."""
+    parts = []
+    if all(layers.get(k) is True for k in ("userns", "netns", "pidns", "mountns")):
+        parts.append("ns")
+    elif layers.get("netns") is True:
+        parts.append("userns+netns")
+    if isinstance(layers.get("landlock"), int) and not isinstance(layers.get("landlock"), bool):
+        parts.append(f"landlock{layers['landlock']}")
+    if layers.get("seccomp") is True:
+        parts.append("seccomp")
+    parts.append("rlimits")
+    return "sandbox:" + "+".join(parts)
+
+
+def _bootstrap(call: str) -> list[str]:
+    """A `python -I` command that imports codexlab from wherever this copy lives."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    return [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {root!r}); {call}"]
+
+
+def spawn_zygote(want: dict[str, bool]) -> tuple[subprocess.Popen[bytes], socket.socket, dict[str, Any]]:
+    """Start a fresh zygote interpreter and read the layers it reached."""
+    mine, theirs = socket.socketpair()
+    cmd = _bootstrap("from codexlab.execution.sandbox.zygote import main; main()")
+    proc = subprocess.Popen(
+        cmd + [str(theirs.fileno()), json.dumps(want)],
+        pass_fds=[theirs.fileno()],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+    )
+    theirs.close()
+    try:
+        hello = json.loads(wire.recv_frame(mine.fileno()))
+    except EOFError:
+        proc.kill()
+        proc.wait()
+        mine.close()
+        raise RuntimeError("the sandbox zygote failed to start") from None
+    return proc, mine, hello["layers"]
+
+
+def spawn_command() -> list[str]:
+    return _bootstrap("from codexlab.execution.sandbox.judge import main; main()")
+
+
+def main() -> None:
+    """Judge process loop: a hello with the layers, then one verdict per job, until stdin closes."""
+    from codexlab.execution.sandbox import lowlevel
+
+    lowlevel.set_pdeathsig(signal.SIGKILL)
+    want = json.loads(sys.argv[1])
+    inp, out = os.dup(0), os.dup(1)
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(null, 0)
+    os.dup2(null, 1)  # a print() in a test must not corrupt the verdict stream
+    judge = Judge(want)
+    wire.send_frame(out, json.dumps({"layers": judge.layers, "isolation": judge.isolation}).encode())
+    while True:
+        try:
+            job = json.loads(wire.recv_frame(inp))
+        except EOFError:
+            return
+        if "problem" in job:
+            judge.problems[job["problem_key"]] = _compile_problem(job["problem"])
+        try:
+            verdict = judge.run(job)
+        except Exception as exc:  # noqa: BLE001 - a broken zygote: report it, the pool restarts this judge
+            verdict = Verdict(Status.ERROR, f"sandbox failure: {type(exc).__name__}: {exc}", isolation=judge.isolation)
+            wire.send_frame(out, json.dumps({"id": job["id"], "verdict": verdict.to_dict(), "fatal": True}).encode())
+            return
+        wire.send_frame(out, json.dumps({"id": job["id"], "verdict": verdict.to_dict()}).encode())
