@@ -96,7 +96,7 @@ def default_area():
     return DEFAULT_RECT.w * DEFAULT_RECT.h
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def fib(n):
     """The n-th Fibonacci number."""
     return n if n < 2 else fib(n - 1) + fib(n - 2)

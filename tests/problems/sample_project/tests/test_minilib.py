@@ -1,5 +1,4 @@
 import pytest
-
 from minilib import mathutil, textutil
 
 
