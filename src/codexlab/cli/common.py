@@ -59,6 +59,27 @@ def add_sampling_args(p: argparse.ArgumentParser) -> None:
         + ", ".join(repr(s) for s in PAPER_STOPS),
     )
     g.add_argument("--n-ctx", type=int, default=2048, help="llama.cpp context size (default 2048)")
+    g.add_argument(
+        "--backend",
+        default="auto",
+        choices=("auto", "llamacpp", "transformers", "vllm", "openai"),
+        help="auto (default): llama.cpp for .gguf files and embedded names, transformers for a checkpoint "
+        "directory, openai when --base-url is given",
+    )
+    g.add_argument(
+        "--prompt-format",
+        default="completion",
+        choices=("completion", "chat"),
+        help="completion (default): the HumanEval prompt as the prefix; chat: the model's chat template with an "
+        "instruction, and the function extracted from the reply (see docs/generation.md)",
+    )
+    g.add_argument("--base-url", help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1 (--backend openai)")
+    g.add_argument("--api-concurrency", type=int, default=4, help="parallel HTTP requests (default 4)")
+    g.add_argument("--api-timeout", type=float, default=120.0, help="seconds per HTTP request (default 120)")
+    g.add_argument("--api-retries", type=int, default=5, help="retries on 429/5xx/connection errors (default 5)")
+    g.add_argument("--device", help="transformers: cpu, cuda, cuda:1 ... (default: cuda if available)")
+    g.add_argument("--tensor-parallel-size", type=int, help="vLLM: GPUs per model replica")
+    g.add_argument("--data-parallel-size", type=int, help="vLLM: model replicas")
 
 
 def sampling_params(args: argparse.Namespace) -> SamplingParams:

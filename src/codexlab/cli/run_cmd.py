@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from codexlab.cli.common import (
 from codexlab.evaluation.evaluate import EvaluationResult, evaluate_samples, results_path_for, write_summary
 from codexlab.generation.sampling import existing_sample_ids, generate_samples
 from codexlab.jsonl import write_jsonl
-from codexlab.pipeline import default_run_dir, prepare_run_dir, run_config
+from codexlab.pipeline import default_run_dir, open_run_store, prepare_run_dir, run_config, store_for_samples
 from codexlab.problems import ProblemSet
 from codexlab.reports.progress import make_progress
 from codexlab.reports.table import print_summary
@@ -74,14 +75,26 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _load_generator(args: argparse.Namespace) -> Any:
-    from codexlab.generation.llamacpp import LlamaCppGenerator
-    from codexlab.generation.model_files import resolve_model
+    from codexlab.generation.registry import load_generator
 
-    path = resolve_model(args.model)
-    return LlamaCppGenerator(path, n_ctx=args.n_ctx)
+    return load_generator(
+        args.model,
+        backend=args.backend,
+        prompt_format=args.prompt_format,
+        n_ctx=args.n_ctx,
+        base_url=args.base_url,
+        concurrency=args.api_concurrency,
+        timeout=args.api_timeout,
+        max_retries=args.api_retries,
+        device=args.device,
+        tensor_parallel_size=args.tensor_parallel_size,
+        data_parallel_size=args.data_parallel_size,
+    )
 
 
-def _generate(args: argparse.Namespace, problems: ProblemSet, samples_path: Path, generator: Any) -> None:
+def _generate(
+    args: argparse.Namespace, problems: ProblemSet, samples_path: Path, generator: Any, store: Any = None
+) -> None:
     params = sampling_params(args)
     done = existing_sample_ids(samples_path)
     already = sum(min(len(done.get(t, ())), args.n) for t in problems)
@@ -93,11 +106,15 @@ def _generate(args: argparse.Namespace, problems: ProblemSet, samples_path: Path
         def tick(task_id: str, i: int) -> None:
             progress.update(task, advance=1, extra=f"{generator.tokens_generated - start_tokens:,} tok")
 
-        generate_samples(problems, generator, params, args.n, samples_path, on_sample=tick)
+        started = time.time()
+        made = generate_samples(problems, generator, params, args.n, samples_path, on_sample=tick, store=store)
+        if store is not None and made:
+            tokens = generator.tokens_generated - start_tokens
+            store.add_timing("generate", started, time.time() - started, made, tokens=tokens)
 
 
 def _evaluate(
-    args: argparse.Namespace, problems: ProblemSet, samples_path: Path, ks: list[int] | None
+    args: argparse.Namespace, problems: ProblemSet, samples_path: Path, ks: list[int] | None, store: Any = None
 ) -> EvaluationResult:
     limits = limits_from_args(args)
     with make_executor_from_args(args) as executor, make_progress(args.no_progress) as progress:
@@ -106,7 +123,11 @@ def _evaluate(
         def tick(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        return evaluate_samples(samples_path, problems, executor, limits, ks=ks, on_verdict=tick)
+        started = time.time()
+        result = evaluate_samples(samples_path, problems, executor, limits, ks=ks, on_verdict=tick, store=store)
+        if store is not None:
+            store.add_timing("evaluate", started, time.time() - started, result.unique_programs, executor=executor.name)
+        return result
 
 
 def _report(args: argparse.Namespace, result: EvaluationResult, summary_path: Path | None, title: str) -> None:
@@ -134,10 +155,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         run_dir = prepare_run_dir(args.run_dir or default_run_dir(args.runs_root, config), config)
         print(f"codexlab: run directory {run_dir}", file=sys.stderr)
         samples_path = run_dir / "samples.jsonl"
-        _generate(args, problems, samples_path, generator)
+        store = open_run_store(run_dir, config, problems)
+        _generate(args, problems, samples_path, generator, store)
     finally:
         generator.close()
-    result = _evaluate(args, problems, samples_path, None)
+    with store:
+        result = _evaluate(args, problems, samples_path, None, store)
     _report(args, result, run_dir / "summary.json", f"{problems.name} · {config['model']}")
     if not args.json:
         print(f"codexlab: samples, results and summary.json in {run_dir}", file=sys.stderr)
@@ -170,7 +193,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         raise CodexlabError("evaluate needs a SAMPLES file (or --canonical)")
     else:
         samples_path = args.samples
-    result = _evaluate(args, problems, samples_path, ks)
+    store = store_for_samples(samples_path)
+    try:
+        result = _evaluate(args, problems, samples_path, ks, store)
+    finally:
+        if store is not None:
+            store.close()
     summary_path = Path(f"{samples_path}_summary.json")
     _report(args, result, summary_path, f"{problems.name} · {samples_path.name}")
     if not args.json:
