@@ -1,8 +1,8 @@
 """What runs in a sample's process, after the zygote forked it and locked it down.
 
 Judge mode: run prompt + completion, then serve calls to the entry point: each request is a tuple of
-arguments in the codec's literal form, each answer ("ok", value) | ("bad", type) | ("exc", type, msg, tb).
-Inproc mode (forgeable): run the whole program with its tests here and answer ("passed",) or the exception.
+arguments in the codec's tagged JSON, each answer ["ok", value] | ["bad", why] | ["exc", type, msg, tb].
+Inproc mode (forgeable): run the whole program with its tests here and answer ["passed"] or the exception.
 Nothing sent from here is trusted: the judge only accepts plain values and compares them itself.
 """
 
@@ -33,9 +33,12 @@ def _exc_message(exc: BaseException) -> tuple[str, str, str, str]:
 def serve(src: str, entry_point: str, mode: str, req_fd: int, resp_fd: int) -> None:
     """Run the sample and answer the judge until it closes the request pipe. Never returns normally."""
     send, recv, exit_ = wire.send_frame, wire.recv_frame, os._exit
+    decode, to_tree = codec.decode, codec.to_tree
+
+    dumps = codec.dumps
 
     def answer(msg: tuple[Any, ...]) -> None:
-        send(resp_fd, repr(msg).encode())
+        send(resp_fd, dumps(msg))
 
     try:
         code = compile(src, "<program>", "exec")
@@ -57,7 +60,7 @@ def serve(src: str, entry_point: str, mode: str, req_fd: int, resp_fd: int) -> N
     answer(("ready",))
     while True:
         try:
-            args = codec.decode(recv(req_fd).decode())
+            args = decode(recv(req_fd))
         except EOFError:
             exit_(0)
         try:
@@ -66,7 +69,7 @@ def serve(src: str, entry_point: str, mode: str, req_fd: int, resp_fd: int) -> N
             answer(_exc_message(exc))
             continue
         try:
-            answer(("ok", codec._enc(result, 0)))
+            answer(("ok", to_tree(result)))
         except codec.NotPlain as exc:
             answer(("bad", str(exc)[:200]))
         except BaseException as exc:  # noqa: BLE001 - a result that cannot be encoded

@@ -1,17 +1,24 @@
-"""Values across the sandbox boundary: exact built-in types only, as a tagged tree parsed by ast.literal_eval.
+"""Values across the sandbox boundary: exact built-in types only, as tagged JSON (parsed by the C json module).
 
 Subclasses (an int whose __eq__ is always True), objects, functions and generators are refused, so a result
-the judge compares is a plain value it built itself. Floats travel as float.hex (nan and inf included),
-ints as hex (no 4300-digit repr limit), containers as tagged tuples (list and tuple stay distinct).
-This module is imported by the child too: keep it free of codexlab imports.
+the judge compares is a plain value it rebuilt itself. JSON gives str, int, float (NaN and Infinity
+included, repr-exact), bool and None natively; every array is tagged by its first element so list, tuple,
+dict, set, frozenset, bytes, complex and ints beyond 4300 digits stay distinct. A JSON object is never
+produced, and rejected when received. Imported by the child too: keep it free of other codexlab imports.
 """
 
 from __future__ import annotations
 
-import ast
+import json
 from typing import Any
 
 MAX_DEPTH = 64
+
+_dumps = json.JSONEncoder(allow_nan=True, separators=(",", ":"), check_circular=False).encode
+_loads = json.loads
+_SCALARS = (str, bool, float, type(None))
+_CONTAINER_TAGS = {list: "l", tuple: "t", set: "S", frozenset: "F"}
+_BUILD = {"l": list, "t": tuple, "S": set, "F": frozenset}
 
 
 class NotPlain(TypeError):
@@ -19,62 +26,73 @@ class NotPlain(TypeError):
 
 
 def _enc(x: Any, depth: int) -> Any:
-    if depth > MAX_DEPTH:
-        raise NotPlain("nested too deeply")
     t = type(x)
-    if t is bool:
-        return ("B", x)
+    if t in _SCALARS:
+        return x
     if t is int:
-        return ("i", hex(x))
-    if t is float:
-        return ("f", x.hex())
-    if t is str:
-        return ("s", x)
-    if x is None:
-        return ("N",)
-    if t is list or t is tuple or t is set or t is frozenset:
-        tag = {list: "l", tuple: "t", set: "S", frozenset: "F"}[t]
-        return (tag, tuple(_enc(i, depth + 1) for i in x))
+        return x if -(1 << 63) < x < (1 << 63) else ["i", hex(x)]
+    if depth >= MAX_DEPTH:
+        raise NotPlain("nested too deeply")
+    tag = _CONTAINER_TAGS.get(t)
+    if tag is not None:
+        return [tag, *[_enc(i, depth + 1) for i in x]]
     if t is dict:
-        return ("d", tuple((_enc(k, depth + 1), _enc(v, depth + 1)) for k, v in x.items()))
+        return ["d", *[[_enc(k, depth + 1), _enc(v, depth + 1)] for k, v in x.items()]]
     if t is bytes:
-        return ("b", x)
+        return ["b", x.hex()]
     if t is complex:
-        return ("c", x.real.hex(), x.imag.hex())
+        return ["c", x.real, x.imag]
     raise NotPlain(f"{t.__name__} is not a plain built-in value")
 
 
+def to_tree(x: Any) -> Any:
+    """The JSON-ready tagged tree for `x`; raises NotPlain for anything but exact built-in data."""
+    return _enc(x, 0)
+
+
 def encode(x: Any) -> str:
-    """The literal text for `x`; raises NotPlain for anything but exact built-in data."""
-    return repr(_enc(x, 0))
+    return str(_dumps(_enc(x, 0)))
 
 
 def _dec(n: Any, depth: int) -> Any:
-    if depth > MAX_DEPTH + 1 or type(n) is not tuple or not n or type(n[0]) is not str:
+    t = type(n)
+    if t in _SCALARS or t is int:
+        return n
+    if t is not list or not n or depth > MAX_DEPTH:
         raise ValueError("malformed value")
     tag = n[0]
-    if tag == "B" and type(n[1]) is bool:
-        return n[1]
-    if tag == "i":
-        return int(n[1], 16)
-    if tag == "f":
-        return float.fromhex(n[1])
-    if tag in ("s", "b"):
-        if type(n[1]) is not (str if tag == "s" else bytes):
-            raise ValueError("malformed value")
-        return n[1]
-    if tag == "N":
-        return None
-    if tag in ("l", "t", "S", "F"):
-        items = [_dec(i, depth + 1) for i in n[1]]
-        return {"l": list, "t": tuple, "S": set, "F": frozenset}[tag](items)
+    build = _BUILD.get(tag)
+    if build is not None:
+        return build([_dec(i, depth + 1) for i in n[1:]])
     if tag == "d":
-        return {_dec(k, depth + 1): _dec(v, depth + 1) for k, v in n[1]}
-    if tag == "c":
-        return complex(float.fromhex(n[1]), float.fromhex(n[2]))
-    raise ValueError(f"unknown tag {tag!r}")
+        out = {}
+        for pair in n[1:]:
+            if type(pair) is not list or len(pair) != 2:
+                raise ValueError("malformed dict item")
+            out[_dec(pair[0], depth + 1)] = _dec(pair[1], depth + 1)
+        return out
+    if tag == "i" and len(n) == 2 and type(n[1]) is str:
+        return int(n[1], 16)
+    if tag == "b" and len(n) == 2 and type(n[1]) is str:
+        return bytes.fromhex(n[1])
+    if tag == "c" and len(n) == 3 and all(type(v) in (int, float) for v in n[1:]):
+        return complex(float(n[1]), float(n[2]))
+    raise ValueError("unknown tag")
 
 
-def decode(text: str) -> Any:
-    """Parse text from `encode` (or from a hostile peer): only literals, only the tags above."""
-    return _dec(ast.literal_eval(text), 0)
+def from_tree(tree: Any) -> Any:
+    """Rebuild a value from a tree received from a peer (trusted or not): only the tags above."""
+    return _dec(tree, 0)
+
+
+def decode(text: str | bytes) -> Any:
+    return _dec(_loads(text), 0)
+
+
+def dumps(tree: Any) -> bytes:
+    """A message (a JSON array of tags and trees) as bytes."""
+    return str(_dumps(tree)).encode()
+
+
+def loads(data: bytes) -> Any:
+    return _loads(data)

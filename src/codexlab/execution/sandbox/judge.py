@@ -8,7 +8,6 @@ the sample's. Runs as `python -I` with jobs on stdin and verdicts on stdout, bot
 
 from __future__ import annotations
 
-import ast
 import builtins
 import json
 import os
@@ -110,12 +109,12 @@ class Channel:
     @staticmethod
     def _parse(body: bytes) -> tuple[Any, ...]:
         try:
-            msg = ast.literal_eval(body.decode("utf-8"))
-        except (ValueError, SyntaxError, MemoryError, RecursionError, UnicodeDecodeError, TypeError):
+            msg = codec.loads(body)
+        except (ValueError, MemoryError, RecursionError, TypeError):
             raise Stop(Status.ERROR, "malformed message from the sample") from None
-        if type(msg) is not tuple or not msg or type(msg[0]) is not str:
+        if type(msg) is not list or not msg or type(msg[0]) is not str:
             raise Stop(Status.ERROR, "malformed message from the sample")
-        return msg
+        return tuple(msg)
 
     def call(self, args: tuple[Any, ...]) -> Any:
         try:
@@ -131,7 +130,7 @@ class Channel:
         kind = msg[0]
         if kind == "ok" and len(msg) == 2:
             try:
-                return codec._dec(msg[1], 0)
+                return codec.from_tree(msg[1])
             except (ValueError, TypeError, IndexError, RecursionError, MemoryError):
                 raise Stop(Status.ERROR, "malformed result from the sample") from None
         if kind == "bad":
@@ -194,6 +193,15 @@ class Judge:
         self.problems: dict[str, Problem] = {}
         self.zygote, self.sock, self.layers = spawn_zygote(want)
         self.isolation = describe(self.layers)
+
+    def close(self) -> None:
+        """Close the socket (the zygote exits on EOF) and reap it, so its CPU time is accounted."""
+        self.sock.close()
+        try:
+            self.zygote.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.zygote.kill()
+            self.zygote.wait()
 
     def run(self, job: dict[str, Any]) -> Verdict:
         problem = self.problems[job["problem_key"]]
@@ -328,6 +336,7 @@ def spawn_zygote(want: dict[str, bool]) -> tuple[subprocess.Popen[bytes], socket
         pass_fds=[theirs.fileno()],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
+        env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
     )
     theirs.close()
     try:
@@ -360,6 +369,7 @@ def main() -> None:
         try:
             job = json.loads(wire.recv_frame(inp))
         except EOFError:
+            judge.close()
             return
         if "problem" in job:
             judge.problems[job["problem_key"]] = _compile_problem(job["problem"])

@@ -9,6 +9,7 @@ after the child is gone, {"status": waitstatus, "maxrss_kb": n}.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import resource
@@ -19,7 +20,7 @@ import sys
 import tempfile
 from typing import Any
 
-from codexlab.execution.sandbox import landlock, lowlevel, seccomp, wire
+from codexlab.execution.sandbox import child, landlock, lowlevel, seccomp, wire
 
 # Modules samples commonly import, loaded once here so each fork gets them for free.
 WARM_IMPORTS = (
@@ -105,6 +106,9 @@ class Zygote:
             self.layers.update(userns="disabled", netns="disabled", pidns="disabled", mountns="disabled")
         self.scratch = tempfile.mkdtemp(prefix="codexlab-scratch-", dir=root)
         os.chmod(self.scratch, 0o700)
+        # the environment samples see, set once here (the zygote was started with an empty one)
+        os.environ.clear()
+        os.environ.update(PATH="/usr/bin:/bin", HOME=self.scratch, TMPDIR=self.scratch, LANG="C.UTF-8")
         self.ruleset_fd: int | None = None
         abi = landlock.abi_version()
         if not want.get("landlock", True):
@@ -123,11 +127,14 @@ class Zygote:
             self.layers["seccomp"] = "unavailable: filter written for x86_64 only"
         else:
             self.layers["seccomp"] = True
+            self.filter = seccomp.Filter()
         self.layers["rlimits"] = True
         self.layers["pidfd"] = hasattr(os, "pidfd_open")
         self._probe_child()
         for name in WARM_IMPORTS:
             __import__(name)
+        # objects that exist now are never collected in a child: its GC then leaves their pages shared
+        gc.freeze()
         # pid 1 of a namespace ignores signals without handlers; drop Python's SIGINT handler
         signal.signal(signal.SIGINT, signal.SIG_DFL)
 
@@ -142,8 +149,6 @@ class Zygote:
                 os.closerange(lo, fd)
             lo = fd + 1
         os.chdir(self.scratch)
-        os.environ.clear()
-        os.environ.update(PATH="/usr/bin:/bin", HOME=self.scratch, TMPDIR=self.scratch, LANG="C.UTF-8")
         cpu = int(limits.get("cpu_s", 5))
         for res, value in (
             (resource.RLIMIT_CPU, (cpu, cpu + 1)),
@@ -159,7 +164,7 @@ class Zygote:
             landlock.restrict_self(self.ruleset_fd)
             os.close(self.ruleset_fd)
         if self.layers["seccomp"] is True:
-            seccomp.load(seccomp.build_filter(os.getpid()))
+            self.filter.load_for_pid(os.getpid())
 
     def _probe_child(self) -> None:
         """Fork one locked-down child that tries what samples must not do; record what was stopped."""
@@ -214,8 +219,6 @@ class Zygote:
                 os.dup2(out_w, 2)
                 self.sock.detach()
                 self._lock_down(req["limits"], (req_r, resp_w))
-                from codexlab.execution.sandbox import child
-
                 child.serve(req["src"], req["entry_point"], req["mode"], req_r, resp_w)
             except BaseException as exc:  # noqa: BLE001
                 try:
