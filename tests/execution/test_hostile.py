@@ -44,7 +44,7 @@ MARKER = "codexlab-daemon-marker"
 def corpus() -> list[tuple[str, str, str, str | None]]:
     """(name, problem, source, expected status or None) for each attack file."""
     out = []
-    for path in sorted(HOSTILE_DIR.glob("*.py")):
+    for path in sorted([*HOSTILE_DIR.glob("*.py"), *HOSTILE_DIR.glob("*.txt")]):
         src = path.read_text()
         problem = re.search(r"^# problem: (\w+)", src, re.M)
         expect = re.search(r"^# expect: ([\w ]+)$", src, re.M)

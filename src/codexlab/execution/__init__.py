@@ -1,6 +1,58 @@
 """Execution: run untrusted completions against their tests and return verdicts the sample cannot forge."""
 
+from __future__ import annotations
+
+import warnings
+
 from codexlab.execution.process_executor import ProcessExecutor
 from codexlab.execution.types import ExecutionJob, Executor, Limits, Status, Verdict, program_text
 
-__all__ = ["ExecutionJob", "Executor", "Limits", "ProcessExecutor", "Status", "Verdict", "program_text"]
+EXECUTOR_NAMES = ("auto", "sandbox", "sandbox-inproc", "process")
+
+
+def make_executor(name: str = "sandbox", workers: int | None = None, *, unsafe: bool = False) -> Executor:
+    """The executor called `name`: "sandbox" (judge mode, the default), "sandbox-inproc" (tests in the child:
+    faster, forgeable), "process" (portable fallback), "auto" (sandbox where this host allows it, else process
+    with a warning)."""
+    from codexlab.errors import CodexlabError
+
+    if name in ("sandbox", "sandbox-inproc", "auto"):
+        from codexlab.execution.sandbox import SandboxExecutor
+        from codexlab.execution.sandbox.executor import SandboxUnavailable
+
+        ex = SandboxExecutor(workers=workers, mode="inproc" if name == "sandbox-inproc" else "judge", unsafe=unsafe)
+        if name != "auto":
+            return ex
+        try:
+            ex.start()
+            return ex
+        except (SandboxUnavailable, RuntimeError, OSError) as exc:
+            ex.close()
+            warnings.warn(f"sandbox unavailable ({exc}); falling back to the process executor", RuntimeWarning, 2)
+            return ProcessExecutor(workers=workers)
+    if name == "process":
+        return ProcessExecutor(workers=workers)
+    raise CodexlabError(f"unknown executor {name!r} (choose from {', '.join(EXECUTOR_NAMES)})")
+
+
+def __getattr__(name: str) -> object:
+    """`SandboxExecutor` exported lazily, so importing codexlab.execution stays light."""
+    if name == "SandboxExecutor":
+        from codexlab.execution.sandbox import SandboxExecutor
+
+        return SandboxExecutor
+    raise AttributeError(name)
+
+
+__all__ = [
+    "EXECUTOR_NAMES",
+    "ExecutionJob",
+    "Executor",
+    "Limits",
+    "ProcessExecutor",
+    "SandboxExecutor",
+    "Status",
+    "Verdict",
+    "make_executor",
+    "program_text",
+]

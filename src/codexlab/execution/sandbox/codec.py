@@ -17,7 +17,7 @@ MAX_DEPTH = 64
 _dumps = json.JSONEncoder(allow_nan=True, separators=(",", ":"), check_circular=False).encode
 _loads = json.loads
 _SCALARS = (str, bool, float, type(None))
-_CONTAINER_TAGS = {list: "l", tuple: "t", set: "S", frozenset: "F"}
+_CONTAINER_TAGS: dict[type, str] = {list: "l", tuple: "t", set: "S", frozenset: "F"}
 _BUILD = {"l": list, "t": tuple, "S": set, "F": frozenset}
 
 

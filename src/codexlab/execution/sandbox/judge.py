@@ -233,7 +233,7 @@ class Judge:
             chan.kill()
         end = json.loads(wire.recv_frame(self.sock.fileno()))
         duration = time.monotonic() - start
-        status, detail = _refine(status, detail, end["status"], chan.output)
+        status, detail = _refine(status, detail, end["status"], bytes(chan.output))
         return Verdict(status, detail, duration, tb, end.get("maxrss_kb"), isolation)
 
     def _judge(self, chan: Channel, problem: Problem, mode: str) -> tuple[Status, str, str]:

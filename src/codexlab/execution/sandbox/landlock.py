@@ -62,7 +62,9 @@ def build_ruleset(write_paths: tuple[str, ...], abi: int) -> int:
                 if not os.path.isdir(path):
                     access &= _FILE_ONLY
                 rule = _PathBeneath(access, pfd)
-                lowlevel.check(lowlevel.syscall(SYS_ADD_RULE, rfd, RULE_PATH_BENEATH, ctypes.byref(rule), 0), "landlock_add_rule")
+                lowlevel.check(
+                    lowlevel.syscall(SYS_ADD_RULE, rfd, RULE_PATH_BENEATH, ctypes.byref(rule), 0), "landlock_add_rule"
+                )
             finally:
                 os.close(pfd)
     except BaseException:

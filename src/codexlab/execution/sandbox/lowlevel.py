@@ -42,7 +42,9 @@ def unshare(flags: int) -> None:
 
 
 def prctl(option: int, arg2: int = 0, arg3: int = 0) -> int:
-    return check(_libc.prctl(option, ctypes.c_ulong(arg2), ctypes.c_ulong(arg3), ctypes.c_ulong(0), ctypes.c_ulong(0)), "prctl")
+    return check(
+        _libc.prctl(option, ctypes.c_ulong(arg2), ctypes.c_ulong(arg3), ctypes.c_ulong(0), ctypes.c_ulong(0)), "prctl"
+    )
 
 
 def prctl_ptr(option: int, arg2: int, ptr: object) -> int:

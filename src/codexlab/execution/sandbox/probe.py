@@ -1,0 +1,63 @@
+"""What isolation this host allows: start one zygote, read the layers it reached and what its probe child
+was stopped from doing, and say which layers are missing and why."""
+
+from __future__ import annotations
+
+import platform
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+LAYER_INFO = {
+    "userns": "user namespace (the sample's uid is unprivileged outside)",
+    "netns": "network namespace (no interfaces: no network at all)",
+    "pidns": "pid namespace per worker (sees and signals nothing outside)",
+    "mountns": "mount namespace with its own /proc and a private /tmp",
+    "landlock": "Landlock (read-only filesystem except scratch, no TCP, scoped signals)",
+    "seccomp": "seccomp (no fork, exec, ptrace, non-Unix sockets, mounts, namespaces)",
+    "rlimits": "rlimits (CPU, address space, file size, open files, no core)",
+    "pidfd": "pidfd kill (race-free)",
+}
+
+
+@dataclass
+class LayerReport:
+    """Layers by name -> (active, detail), the probe child's attempts, and the isolation label."""
+
+    layers: dict[str, tuple[bool, str]] = field(default_factory=dict)
+    attempts: dict[str, str] = field(default_factory=dict)
+    isolation: str = ""
+    error: str = ""
+
+    @property
+    def confining(self) -> list[str]:
+        """Layers that confine beyond rlimits (what the executor requires one of, unless unsafe)."""
+        return [n for n in ("netns", "landlock", "seccomp") if self.layers.get(n, (False, ""))[0]]
+
+
+def _summarize(name: str, value: Any) -> tuple[bool, str]:
+    if value is True:
+        return True, "active"
+    if name == "landlock" and isinstance(value, int) and not isinstance(value, bool):
+        return True, f"active (ABI {value})"
+    return False, str(value or "unavailable")
+
+
+def probe_layers() -> LayerReport:
+    """Start a zygote as the executor would and report; never raises."""
+    if sys.platform != "linux":
+        return LayerReport(error=f"{platform.system()}: the sandbox needs Linux; only the process executor runs here")
+    from codexlab.execution.sandbox import judge
+
+    try:
+        proc, sock, layers = judge.spawn_zygote({"namespaces": True, "landlock": True, "seccomp": True})
+    except (RuntimeError, OSError) as exc:
+        return LayerReport(error=f"the zygote did not start: {exc}")
+    sock.close()
+    proc.wait(timeout=10)
+    report = LayerReport(isolation=judge.describe(layers))
+    for name in LAYER_INFO:
+        report.layers[name] = _summarize(name, layers.get(name))
+    probe = layers.get("probe") or {}
+    report.attempts = {str(k): str(v) for k, v in probe.items()}
+    return report

@@ -1,0 +1,200 @@
+"""The sandbox executor on real problems: HumanEval's canonical solutions, verdict kinds, modes, dedup,
+degraded layers, calibration, the factory and the CLI. No mocks: every sample runs in the real sandbox."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import pytest
+
+from codexlab.cli.main import main as cli_main
+from codexlab.execution import ExecutionJob, Limits, ProcessExecutor, Status, make_executor
+from codexlab.execution.calibration import Calibration, calibrated_limits, time_limits
+from codexlab.execution.sandbox import SandboxExecutor, codec, probe_layers
+from codexlab.execution.sandbox.executor import SandboxUnavailable
+from codexlab.problems import Problem
+
+ADD = Problem(
+    "T/add",
+    'import math\n\n\ndef helper(x):\n    return x * 2\n\n\ndef add(a, b):\n    """Return a + b."""\n',
+    "add",
+    "    return a + b\n",
+    "def check(candidate):\n    assert candidate(1, 2) == 3\n    assert candidate(helper(1), 0) == 2\n"
+    "    assert math.isclose(candidate(0.1, 0.2), 0.3)\n    assert candidate([1], [2]) == [1, 2]\n"
+    "    assert candidate((1,), (2,)) == (1, 2)\n",
+)
+SHORT = Limits(timeout_s=1.0)
+
+
+def job(key: str, completion: str, problem: Problem = ADD, limits: Limits = SHORT) -> ExecutionJob:
+    return ExecutionJob(key, problem, completion, limits)
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    with SandboxExecutor(workers=2) as ex:
+        yield ex
+
+
+def test_all_humaneval_canonical_solutions_pass_in_judge_mode(sandbox, humaneval) -> None:
+    jobs = [ExecutionJob(p.task_id, p, p.canonical_solution, Limits(timeout_s=10.0)) for p in humaneval.values()]
+    verdicts = dict(sandbox.map(jobs))
+    failing = {k: f"{v.status.value}: {v.detail}" for k, v in verdicts.items() if not v.passed}
+    assert len(verdicts) == 164
+    assert failing == {}
+    v = verdicts["HumanEval/0"]
+    assert v.isolation.endswith(":judge") and "landlock" in v.isolation and "seccomp" in v.isolation
+    assert v.peak_memory_kb and v.peak_memory_kb > 0
+
+
+def test_verdict_kinds_say_why(sandbox) -> None:
+    jobs = [
+        job("pass", "    return a + b\n"),
+        job("fail", "    return a - b\n"),
+        job("error", "    raise ValueError('nope')\n"),
+        job("syntax", "    return a +\n"),
+        job("timeout", "    while True:\n        pass\n"),
+        job("oom", "    x = bytearray(1 << 40)\n", limits=Limits(timeout_s=2.0, memory_bytes=256 << 20)),
+        job("flood", "    print('x' * 100000)\n    return a + b\n"),
+        job("assert-in-sample", "    assert False, 'mine'\n"),
+    ]
+    v = dict(sandbox.map(jobs))
+    assert v["pass"].status is Status.PASSED and v["pass"].detail == ""
+    assert v["fail"].status is Status.FAILED and "candidate(1, 2) == 3" in v["fail"].detail
+    assert v["error"].status is Status.ERROR and v["error"].detail == "ValueError: nope"
+    assert "ValueError" in v["error"].traceback
+    assert v["syntax"].status is Status.SYNTAX_ERROR
+    assert v["timeout"].status is Status.TIMEOUT
+    assert v["oom"].status is Status.OOM
+    assert v["flood"].status is Status.KILLED and "output" in v["flood"].detail
+    assert v["assert-in-sample"].status is Status.FAILED and "raised by the sample" in v["assert-in-sample"].detail
+
+
+def test_prompt_helpers_come_from_the_dataset_not_the_completion(sandbox) -> None:
+    tampered = "    return a + b if b != 0 else a\n\n\ndef helper(x):\n    return 0\n"
+    # the test's helper(1) must stay 2: the completion's redefinition only affects the sample's process
+    ((key, v),) = sandbox.map([job("tamper", tampered)])
+    assert v.status is Status.PASSED
+
+
+def test_sample_exceptions_are_catchable_builtins_in_the_tests(sandbox) -> None:
+    problem = Problem(
+        "T/raise",
+        "def f(x):\n",
+        "f",
+        "    raise ValueError(x)\n",
+        "def check(candidate):\n    try:\n        candidate(1)\n    except ValueError:\n        return\n    assert False\n",
+    )
+    ((_, v),) = sandbox.map([job("r", "    raise ValueError(x)\n", problem)])
+    assert v.passed
+
+
+def test_identical_programs_are_judged_once(sandbox) -> None:
+    jobs = [job(f"k{i}", "    return a + b\n") for i in range(6)] + [job("other", "    return (a + b)\n")]
+    verdicts = dict(sandbox.map(jobs))
+    assert len(verdicts) == 7 and all(v.passed for v in verdicts.values())
+    assert len({id(v) for v in verdicts.values()}) == 2  # one judging per distinct program
+
+
+def test_inproc_mode_is_labelled_forgeable_and_judges_the_same(humaneval) -> None:
+    problems = list(humaneval.values())[:20]
+    jobs = [ExecutionJob(p.task_id, p, p.canonical_solution) for p in problems]
+    jobs.append(ExecutionJob("wrong", problems[0], "    return 42\n"))
+    with SandboxExecutor(workers=2, mode="inproc") as ex:
+        v = dict(ex.map(jobs))
+    assert all(v[p.task_id].passed for p in problems)
+    assert v["wrong"].status in (Status.FAILED, Status.ERROR)
+    assert v[problems[0].task_id].isolation.endswith(":inproc-forgeable")
+
+
+def test_degraded_layers_warn_and_still_confine() -> None:
+    with pytest.warns(RuntimeWarning, match="without namespaces"):
+        ex = SandboxExecutor(workers=1, layers={"namespaces": False})
+        ex.start()
+    with ex:
+        write = "    open('/tmp/codexlab-degraded-pwned', 'w')\n    return a + b\n"
+        v = dict(ex.map([job("ok", "    return a + b\n"), job("write", write)]))
+    assert v["ok"].passed and "landlock" in v["ok"].isolation and "ns" not in v["ok"].isolation.split(":")[1]
+    assert v["write"].status is Status.ERROR and "PermissionError" in v["write"].detail
+
+
+def test_refuses_without_any_confining_layer_unless_unsafe() -> None:
+    off = {"namespaces": False, "landlock": False, "seccomp": False}
+    with pytest.raises(SandboxUnavailable):
+        SandboxExecutor(workers=1, layers=off).start()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        with SandboxExecutor(workers=1, layers=off, unsafe=True) as ex:
+            ((_, v),) = ex.map([job("ok", "    return a + b\n")])
+    assert v.passed and v.isolation == "sandbox:rlimits:judge"
+
+
+def test_codec_round_trips_exact_types_and_refuses_the_rest() -> None:
+    values = [
+        0,
+        -(2**100),
+        1.5,
+        -0.0,
+        math.inf,
+        "é\ud800",
+        b"\x00",
+        None,
+        True,
+        [1, (2,)],
+        {(1, 2): {3}},
+        frozenset({1}),
+        2j,
+    ]
+    for value in values:
+        back = codec.decode(codec.encode(value))
+        assert type(back) is type(value) and back == value
+    assert math.isnan(codec.decode(codec.encode(math.nan)))
+
+    class Always(int):
+        def __eq__(self, other: object) -> bool:
+            return True
+
+    for bad in (Always(1), [object()], (x for x in [])):
+        with pytest.raises(codec.NotPlain):
+            codec.encode(bad)
+    for hostile in ('{"a": 1}', '["zz", 1]', '["i", 5]', "[]", '["l", {"x": 1}]'):
+        with pytest.raises((ValueError, TypeError)):
+            codec.decode(hostile)
+
+
+def test_probe_reports_layers_and_blocked_attempts() -> None:
+    report = probe_layers()
+    assert report.error == ""
+    assert set(report.confining) == {"netns", "landlock", "seccomp"}
+    assert report.attempts["fork"].startswith("blocked")
+    assert report.attempts["write outside scratch"].startswith("blocked")
+    assert report.attempts["write in scratch"] == "ALLOWED"
+
+
+def test_cli_sandbox_check(capsys) -> None:
+    assert cli_main(["sandbox", "check"]) == 0
+    out = capsys.readouterr().out
+    assert "landlock" in out and "seccomp" in out
+
+
+def test_make_executor_names() -> None:
+    with make_executor("sandbox", workers=1) as ex:
+        assert isinstance(ex, SandboxExecutor) and ex.mode == "judge"
+    with make_executor("sandbox-inproc", workers=1) as ex:
+        assert isinstance(ex, SandboxExecutor) and ex.mode == "inproc"
+    with make_executor("process", workers=1) as ex:
+        assert isinstance(ex, ProcessExecutor)
+    with make_executor("auto", workers=1) as ex:
+        assert isinstance(ex, SandboxExecutor)
+    with pytest.raises(Exception, match="unknown executor"):
+        make_executor("nope", workers=1)
+
+
+def test_calibrated_limits(sandbox, humaneval) -> None:
+    problems = [humaneval["HumanEval/0"], humaneval["HumanEval/75"]]
+    cal = Calibration(factor=4.0, floor_s=0.5, ceiling_s=8.0, repeats=1)
+    limits = calibrated_limits(problems, sandbox, Limits(memory_bytes=512 << 20), cal)
+    assert set(limits) == {"HumanEval/0", "HumanEval/75"}
+    assert all(0.5 <= lim.timeout_s <= 8.0 and lim.memory_bytes == 512 << 20 for lim in limits.values())
+    assert time_limits({"a": 0.01, "b": 1.0, "c": math.inf}, cal) == {"a": 0.5, "b": 4.0, "c": 8.0}
