@@ -118,6 +118,10 @@ def test_bad_arguments(tmp_path: Path) -> None:
         harvest(tmp_path, sources=[tmp_path / "nope.py"])
     with pytest.raises(CodexlabError, match="unknown test framework"):
         harvest(tmp_path, framework="nose")
+    with pytest.raises(InputError, match="no such test file"):
+        harvest(tmp_path, tests=[str(tmp_path / "test_nope.py")])
+    with pytest.raises(CodexlabError, match="found no tests"):
+        harvest(tmp_path)  # an empty folder: nothing to trace is an error, not an empty success
 
 
 def test_literal_source() -> None:

@@ -124,7 +124,7 @@ def harvest_in_process(config: dict[str, Any]) -> dict[str, Any]:
         except Dropped as why:
             row["reason"] = str(why)
         else:
-            row.update(name=pieces.name, prompt=pieces.prompt, solution=pieces.solution, asserts=pieces.asserts)
+            row.update(name=pieces.name, prompt=pieces.prompt, solution=pieces.solution, test=pieces.test)
         functions.append(row)
     return {"tests_exit_code": exit_code, "test_seconds": round(test_seconds, 3), "functions": functions}
 

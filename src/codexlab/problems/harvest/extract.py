@@ -12,11 +12,12 @@ import builtins
 import dis
 import importlib
 import inspect
+import math
 import re
 import sys
 import textwrap
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import CodeType, FunctionType, ModuleType
 from typing import Any
 
@@ -34,12 +35,12 @@ class Dropped(Exception):
 
 @dataclass
 class Pieces:
-    """What a problem is built from; the harvester adds task_id and test verification."""
+    """What a problem is built from; the harvester adds the task_id and verifies the solution."""
 
     name: str
     prompt: str
     solution: str
-    asserts: list[str] = field(default_factory=list)
+    test: str
 
 
 def _global_names(code: CodeType) -> Iterator[tuple[str, str]]:
@@ -98,11 +99,14 @@ class Resolver:
         self.imports: set[str] = set()
         self.constants: list[str] = []
         self.helpers: list[str] = []
+        self.aliases: list[str] = []
         self.future_annotations = False
 
-    def preamble(self) -> str:
+    def preamble(self, entry_point: str) -> str:
+        """Imports, constants, helpers and aliases of helpers, in an order that runs."""
         head = ["from __future__ import annotations\n"] if self.future_annotations else []
-        blocks = ["\n".join(sorted(self.imports)), "\n".join(self.constants)] + self.helpers
+        aliases = [a for a in self.aliases if not a.endswith(f" = {entry_point}")]
+        blocks = ["\n".join(sorted(self.imports)), "\n".join(self.constants), *self.helpers, "\n".join(aliases)]
         body = "\n\n\n".join(b.rstrip("\n") for b in blocks if b)
         return "".join(head) + (body + "\n\n\n" if body else "")
 
@@ -146,14 +150,22 @@ class Resolver:
         elif isinstance(value, re.Pattern):
             self.imports.add("import re")
             self.constants.append(f"{name} = re.compile({value.pattern!r}, {int(value.flags)})")
+        elif isinstance(value, float) and not math.isfinite(value):
+            self.constants.append(f"{name} = float({str(value)!r})")
         elif (src := literal_source(value)) is not None:
             self.constants.append(f"{name} = {src}")
         else:
             self._imported(name, value)
 
     def _helper(self, name: str, fn: FunctionType) -> None:
-        if fn.__qualname__ != fn.__name__ or fn.__name__ != name:
-            raise Dropped("calls a project function under another name")
+        if fn.__qualname__ != fn.__name__:
+            raise Dropped(f"calls a nested function or method of the project ({name})")
+        if fn.__name__ != name:  # `bitcount = python_bitcount`: define it under its own name, then alias
+            if fn.__globals__.get(fn.__name__) is not fn:
+                raise Dropped(f"calls a project function not reachable by its own name ({name})")
+            self.name(fn.__name__, fn.__globals__)
+            self.aliases.append(f"{name} = {fn.__name__}")
+            return
         if len(self.helpers) >= MAX_HELPERS:
             raise Dropped(f"needs more than {MAX_HELPERS} helper functions")
         lines, node = _def_node(fn)
@@ -232,5 +244,8 @@ def extract(trace: FunctionTrace, in_project: Callable[[str], bool],
     resolver.bound[fn.__name__] = fn
     resolver.function(fn, node)
     calls = list(trace.recorded.values())[:MAX_TESTS]
-    asserts = [f"assert {c.call_source('candidate')} == {c.result}" for c in calls]
-    return Pieces(fn.__name__, resolver.preamble() + head, body, asserts)
+    asserts = "".join(f"    assert {c.call_source('candidate')} == {c.result}\n" for c in calls)
+    # an alias of the function itself (a helper calls it by another name) can only follow its definition
+    own_aliases = "".join(f"{a}\n" for a in resolver.aliases if a.endswith(f" = {fn.__name__}"))
+    test = (own_aliases + "\n\n" if own_aliases else "") + "def check(candidate):\n" + asserts
+    return Pieces(fn.__name__, resolver.preamble(fn.__name__) + head, body, test)

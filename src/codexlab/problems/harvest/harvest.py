@@ -22,6 +22,7 @@ from codexlab.execution import ExecutionJob, Executor, Limits, ProcessExecutor
 from codexlab.problems.types import Problem, ProblemSet
 
 FRAMEWORKS = ("pytest", "unittest")
+PYTEST_USAGE_ERROR, PYTEST_NO_TESTS = 4, 5
 
 
 @dataclass
@@ -57,7 +58,7 @@ class HarvestReport:
         return {
             "root": self.root, "traced": self.traced, "kept": self.kept, "dropped": dict(self.dropped.most_common()),
             "examples": self.examples(), "tests_exit_code": self.tests_exit_code, "test_seconds": self.test_seconds,
-            "functions": [{k: v for k, v in row.items() if k not in ("prompt", "solution", "asserts")}
+            "functions": [{k: v for k, v in row.items() if k not in ("prompt", "solution", "test")}
                           for row in self.functions],
         }
 
@@ -83,6 +84,7 @@ def trace_suite(root: Path, sources: list[Path] | None = None, tests: list[str] 
     for src in sources or []:
         if not Path(src).exists():
             raise InputError(src, "no such file or directory (given as a source to trace)")
+    tests = [_absolute_test_path(t) for t in tests or []]
     with tempfile.TemporaryDirectory(prefix="codexlab-harvest-") as tmp:
         out = Path(tmp) / "found.json"
         config = {"root": str(root.resolve()), "sources": [str(Path(s).resolve()) for s in sources or []],
@@ -90,14 +92,28 @@ def trace_suite(root: Path, sources: list[Path] | None = None, tests: list[str] 
         cfg = Path(tmp) / "config.json"
         cfg.write_text(json.dumps(config))
         try:
-            proc = subprocess.run([python, "-m", "codexlab.problems.harvest._runner", str(cfg)], cwd=root,
+            # started in the scratch folder: `-m` puts the start folder first on sys.path, and a package
+            # folder's own modules (say a `_socket.py`) must not shadow the standard library's
+            proc = subprocess.run([python, "-m", "codexlab.problems.harvest._runner", str(cfg)], cwd=tmp,
                                   capture_output=True, text=True, timeout=timeout_s)
         except subprocess.TimeoutExpired:
             raise CodexlabError(f"the test suite under {root} ran longer than {timeout_s:.0f}s") from None
         tail = (proc.stdout + proc.stderr)[-4000:]
         if proc.returncode != 0 or not out.exists():
             raise CodexlabError(f"tracing the test suite under {root} failed (exit {proc.returncode}):\n{tail}")
-        return json.loads(out.read_text()), tail
+        found = json.loads(out.read_text())
+        if framework == "pytest" and found["tests_exit_code"] in (PYTEST_USAGE_ERROR, PYTEST_NO_TESTS):
+            raise CodexlabError(f"pytest found no tests to run under {root} (exit {found['tests_exit_code']}):"
+                                f"\n{tail}")
+        return found, tail
+
+
+def _absolute_test_path(test: str) -> str:
+    """Test paths are given relative to where the user stands; the suite runs from the project root."""
+    path, sep, node = test.partition("::")
+    if not Path(path).exists():
+        raise InputError(path, "no such test file or folder")
+    return str(Path(path).resolve()) + sep + node
 
 
 def verify(problems: list[Problem], executor: Executor, limits: Limits) -> dict[str, str]:
@@ -115,8 +131,7 @@ def harvest(root: str | Path, sources: list[Path] | None = None, tests: list[str
     candidates = []
     for row in rows:
         if row.get("reason") is None:
-            test = "def check(candidate):\n" + "".join(f"    {a}\n" for a in row["asserts"])
-            candidates.append(Problem(_task_id(row), row["prompt"], row["name"], row["solution"], test))
+            candidates.append(Problem(_task_id(row), row["prompt"], row["name"], row["solution"], row["test"]))
     own_executor = executor is None
     executor = executor or ProcessExecutor()
     try:

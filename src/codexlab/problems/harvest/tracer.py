@@ -25,8 +25,8 @@ CO_GENERATOR_LIKE = 0x20 | 0x80 | 0x100 | 0x200  # generator, coroutine, iterabl
 IMPURE_MODULES = frozenset({
     "os", "posix", "nt", "io", "_io", "socket", "_socket", "ssl", "select", "selectors", "subprocess",
     "_posixsubprocess", "signal", "shutil", "tempfile", "pathlib", "glob", "time", "random", "_random",
-    "secrets", "uuid", "_uuid", "threading", "_thread", "multiprocessing", "asyncio", "logging", "urllib",
-    "http", "sqlite3", "_sqlite3", "pickle", "_pickle", "builtins.input", "getpass", "webbrowser",
+    "secrets", "uuid", "_uuid", "threading", "multiprocessing", "asyncio", "logging", "urllib.request",
+    "http.client", "http.server", "sqlite3", "_sqlite3", "getpass", "webbrowser", "warnings", "_warnings",
 })
 IMPURE_BUILTINS = frozenset({"print", "input", "open", "exec", "eval", "setattr", "delattr", "breakpoint",
                              "globals", "locals", "vars", "id", "hash", "__import__"})
@@ -62,13 +62,15 @@ def impure_builtin(fn: Any) -> str | None:
         return None if name in PURE_SYS else f"calls sys.{name}()"
     if top == "datetime":
         return f"calls datetime.{name}()" if name in IMPURE_DATETIME else None
-    if top in IMPURE_MODULES:
+    if impure_module(module):
         return f"calls {module}.{name}()"
     return None
 
 
 def impure_module(module: str) -> bool:
-    return module.split(".")[0] in IMPURE_MODULES
+    """Whether `module` or a package containing it is in IMPURE_MODULES."""
+    parts = module.split(".")
+    return any(".".join(parts[:i]) in IMPURE_MODULES for i in range(1, len(parts) + 1))
 
 
 @dataclass
