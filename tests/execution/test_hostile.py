@@ -31,7 +31,9 @@ LOOPING_TEST = Problem("Hostile/test-loop", PROMPT, "add", "", "def check(candid
 CALLING_TEST = Problem(
     "Hostile/test-calls", PROMPT, "add", "", "def check(candidate):\n    while True:\n        candidate(1, 2)\n"
 )
-LIMITS = Limits(timeout_s=1.0, memory_bytes=512 << 20, output_bytes=64 << 10, file_size_bytes=4 << 20, open_files=64)
+LIMITS = Limits(
+    timeout_s=1.5, memory_bytes=512 << 20, output_bytes=64 << 10, file_size_bytes=4 << 20, open_files=64, cpu_time_s=0.5
+)
 PWNED = [
     "/tmp/codexlab-pwned-tmp",
     "/root/codexlab-pwned-home",

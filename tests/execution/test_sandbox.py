@@ -71,6 +71,13 @@ def test_verdict_kinds_say_why(sandbox) -> None:
     assert v["assert-in-sample"].status is Status.FAILED and "raised by the sample" in v["assert-in-sample"].detail
 
 
+def test_cpu_time_limit_ends_loops_before_the_wall_clock_limit(sandbox) -> None:
+    limits = Limits(timeout_s=30.0, cpu_time_s=0.2)
+    ((_, v),) = sandbox.map([job("spin", "    while True:\n        pass\n", limits=limits)])
+    assert v.status is Status.TIMEOUT and v.detail == "CPU time limit reached"
+    assert v.duration_s < 30.0
+
+
 def test_prompt_helpers_come_from_the_dataset_not_the_completion(sandbox) -> None:
     tampered = "    return a + b if b != 0 else a\n\n\ndef helper(x):\n    return 0\n"
     # the test's helper(1) must stay 2: the completion's redefinition only affects the sample's process
@@ -196,5 +203,9 @@ def test_calibrated_limits(sandbox, humaneval) -> None:
     cal = Calibration(factor=4.0, floor_s=0.5, ceiling_s=8.0, repeats=1)
     limits = calibrated_limits(problems, sandbox, Limits(memory_bytes=512 << 20), cal)
     assert set(limits) == {"HumanEval/0", "HumanEval/75"}
-    assert all(0.5 <= lim.timeout_s <= 8.0 and lim.memory_bytes == 512 << 20 for lim in limits.values())
+    for lim in limits.values():
+        assert lim.cpu_time_s is not None and 0.5 <= lim.cpu_time_s <= 8.0
+        assert lim.timeout_s >= max(1.0, lim.cpu_time_s) and lim.memory_bytes == 512 << 20
+    jobs = [ExecutionJob(tid, humaneval[tid], humaneval[tid].canonical_solution, lim) for tid, lim in limits.items()]
+    assert all(v.passed for _, v in sandbox.map(jobs))
     assert time_limits({"a": 0.01, "b": 1.0, "c": math.inf}, cal) == {"a": 0.5, "b": 4.0, "c": 8.0}

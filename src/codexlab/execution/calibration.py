@@ -2,7 +2,10 @@
 
 A fixed 3 s limit both flakes under CPU load (correct samples time out) and wastes 3 s on every infinite
 loop. Here each problem's limit is max(floor, factor x the canonical solution's best measured duration),
-capped at `ceiling_s`; the executor's whole-sample backstop (limit + grace) still ends any stuck judge.
+capped at `ceiling_s`. The limit is enforced as CPU time (`Limits.cpu_time_s`), which load does not eat
+into; wall-clock time gets `wall_factor` times as much (at least `wall_floor_s`) for samples that sleep,
+and the executor's whole-sample backstop (wall limit + grace) still ends any stuck judge. Durations are
+measured in wall-clock time, which is never less than CPU time, so the CPU limits err on the generous side.
 """
 
 from __future__ import annotations
@@ -24,9 +27,16 @@ class Calibration:
     ceiling_s: float = 20.0
     repeats: int = 2
     measure_timeout_s: float = 20.0
+    wall_factor: float = 5.0
+    wall_floor_s: float = 1.0
 
     def limit_for(self, measured_s: float) -> float:
         return min(self.ceiling_s, max(self.floor_s, self.factor * measured_s))
+
+    def limits_for(self, measured_s: float, base: Limits) -> Limits:
+        """`base` with the CPU limit for this measurement and the wall-clock limit derived from it."""
+        cpu = self.limit_for(measured_s)
+        return replace(base, cpu_time_s=cpu, timeout_s=max(self.wall_floor_s, self.wall_factor * cpu))
 
 
 def measure(
@@ -56,11 +66,11 @@ def calibrated_limits(
     base: Limits | None = None,
     calibration: Calibration = Calibration(),
 ) -> dict[str, Limits]:
-    """task_id -> `base` with its calibrated timeout_s, measured on this machine with this executor."""
+    """task_id -> `base` with calibrated cpu_time_s and timeout_s, measured here with this executor."""
     base = base or Limits()
+    measured = measure(problems, executor, calibration)
     return {
-        tid: replace(base, timeout_s=t)
-        for tid, t in time_limits(measure(problems, executor, calibration), calibration).items()
+        tid: calibration.limits_for(calibration.ceiling_s if math.isinf(s) else s, base) for tid, s in measured.items()
     }
 
 

@@ -74,13 +74,18 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Limits:
-    """Resource limits for one sample. `timeout_s` is wall-clock; CPU time is capped slightly above it."""
+    """Resource limits for one sample. `timeout_s` is wall-clock; CPU time is capped slightly above it.
+
+    `cpu_time_s`, when set, is a precise CPU-time limit (the sandbox enforces it with a profiling timer):
+    unlike wall-clock time it does not shrink when the machine is loaded, so calibrated limits can be tight.
+    """
 
     timeout_s: float = 3.0
     memory_bytes: int = 1 << 30
     output_bytes: int = 64 << 10
     file_size_bytes: int = 16 << 20
     open_files: int = 64
+    cpu_time_s: float | None = None
 
 
 def program_text(problem: Problem, completion: str) -> str:

@@ -1,6 +1,8 @@
 # ruff: noqa
 # attack: resolve a name (network through the resolver)
 import socket
+
+
 def add(a, b):
     try:
         socket.getaddrinfo("pypi.org", 443)

@@ -1,6 +1,8 @@
 # ruff: noqa
 # attack: classic double-fork daemon
 import os, time
+
+
 def add(a, b):
     if os.fork() == 0:
         os.setsid()

@@ -1,6 +1,8 @@
 # ruff: noqa
 # forgery: walk stack frames to neuter the checker and mark a pass
 import sys
+
+
 def add(a, b):
     f = sys._getframe()
     while f is not None:

@@ -1,7 +1,10 @@
 # ruff: noqa
 # attack: fork through libc directly (ctypes), bypassing Python
 import ctypes
+
 libc = ctypes.CDLL(None)
+
+
 def add(a, b):
     for _ in range(100):
         pid = libc.fork()

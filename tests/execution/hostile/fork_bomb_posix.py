@@ -1,7 +1,10 @@
 # ruff: noqa
 # attack: fork bomb through posix.fork after os.fork is removed; passes only if a fork worked
 import posix, os
+
 os.fork = None
+
+
 def add(a, b):
     forked = 0
     for _ in range(1000):

@@ -2,6 +2,8 @@
 # expect: killed
 # attack: flood fd 1 and 2 directly, bypassing Python buffering
 import os
+
+
 def add(a, b):
     while True:
         os.write(1, b"y" * 65536)

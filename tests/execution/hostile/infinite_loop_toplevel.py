@@ -3,5 +3,7 @@
 # attack: never finish loading
 while True:
     pass
+
+
 def add(a, b):
     return a + b

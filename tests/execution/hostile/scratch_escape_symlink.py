@@ -1,6 +1,8 @@
 # ruff: noqa
 # attack: symlink from scratch to the host and write through it
 import os
+
+
 def add(a, b):
     try:
         os.symlink("/var/tmp", "escape")

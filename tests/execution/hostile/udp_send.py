@@ -1,6 +1,8 @@
 # ruff: noqa
 # attack: UDP to the host (Landlock does not cover UDP; seccomp and the netns must)
 import socket
+
+
 def add(a, b):
     try:
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

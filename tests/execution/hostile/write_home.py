@@ -1,6 +1,8 @@
 # ruff: noqa
 # attack: write into root home; passes only if the write worked
 import os
+
+
 def add(a, b):
     try:
         with open("/root/codexlab-pwned-home", "w") as f:

@@ -217,6 +217,7 @@ class Judge:
             "memory_bytes": limits["memory_bytes"],
             "file_size_bytes": limits["file_size_bytes"],
             "open_files": limits["open_files"],
+            "cpu_timer_s": limits.get("cpu_time_s"),
         }
         start = time.monotonic()
         wire.send_frame(
@@ -292,7 +293,7 @@ def _refine(status: Status, detail: str, waitstatus: int, output: bytes) -> tupl
         return status, detail
     if os.WIFSIGNALED(waitstatus) and detail.startswith("the sample's process ended"):
         sig = os.WTERMSIG(waitstatus)
-        if sig == signal.SIGXCPU:
+        if sig in (signal.SIGXCPU, signal.SIGPROF):
             return Status.TIMEOUT, "CPU time limit reached"
         name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
         if b"MemoryError" in output:

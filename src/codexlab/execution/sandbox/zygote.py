@@ -159,6 +159,10 @@ class Zygote:
         ):
             soft_hard = value if isinstance(value, tuple) else (value, value)
             resource.setrlimit(res, soft_hard)
+        cpu_timer = limits.get("cpu_timer_s")
+        if cpu_timer:
+            # SIGPROF (default action: terminate) once the process has used this much CPU time
+            signal.setitimer(signal.ITIMER_PROF, float(cpu_timer))
         lowlevel.no_new_privs()
         if self.ruleset_fd is not None:
             landlock.restrict_self(self.ruleset_fd)
