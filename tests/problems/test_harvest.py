@@ -33,7 +33,7 @@ EXPECTED = {
     "textutil.Rect.area": "method",
     "textutil._clean": "no docstring",
     "textutil.double": "no docstring",
-    "textutil.scaled_gcd": "uses a module of the traced project",
+    "textutil.scaled_gcd": "uses a module that is not importable outside the project",
     "textutil.shout": "impure: calls print()",
     "textutil.pick": "impure: calls random.choice()",
     "textutil.stamp": "impure: calls time.time()",

@@ -16,7 +16,7 @@ from pathlib import Path
 from types import FunctionType
 from typing import Any
 
-from codexlab.problems.harvest.extract import Dropped, extract
+from codexlab.problems.harvest.extract import Dropped, Scope, extract
 from codexlab.problems.harvest.literals import literal_source
 from codexlab.problems.harvest.tracer import CallTracer, FunctionTrace
 
@@ -36,16 +36,19 @@ def is_test_file(path: Path, root: Path) -> bool:
 
 
 def make_filters(root: Path, sources: list[Path]) -> tuple[Any, Any]:
-    """(wanted, in_project): which files are traced, and which count as the project (never imported)."""
+    """(wanted, in_project): which files are traced, and which are the project's own (inlined, not imported).
+
+    The project is the source paths: with explicit sources (say textwrap.py in the standard library),
+    the rest of the root folder stays importable as usual.
+    """
     cache: dict[str, tuple[bool, bool]] = {}
 
     def classify(filename: str) -> tuple[bool, bool]:
         hit = cache.get(filename)
         if hit is None:
             real = Path(os.path.realpath(filename))
-            project = real.is_relative_to(root)
-            source = real.suffix == ".py" and any(real == s or real.is_relative_to(s) for s in sources)
-            hit = cache[filename] = (source and not is_test_file(real, root), project or source)
+            project = any(real == s or real.is_relative_to(s) for s in sources)
+            hit = cache[filename] = (project and real.suffix == ".py" and not is_test_file(real, root), project)
         return hit
 
     return (lambda f: classify(f)[0]), (lambda f: classify(f)[1])
@@ -103,6 +106,8 @@ def harvest_in_process(config: dict[str, Any]) -> dict[str, Any]:
     root = Path(config["root"]).resolve()
     sources = [Path(s).resolve() for s in config.get("sources") or [str(root)]]
     wanted, in_project = make_filters(root, sources)
+    import_roots = [Path(p).resolve() for p in config.get("import_paths", []) if p and Path(p).is_dir()]
+    scope = Scope(in_project, lambda f: any(Path(os.path.realpath(f)).is_relative_to(r) for r in import_roots))
     if not (root / "__init__.py").exists():  # a project checkout, not a package folder in site-packages
         for extra in (root / "src", root):
             if extra.is_dir():
@@ -120,7 +125,7 @@ def harvest_in_process(config: dict[str, Any]) -> dict[str, Any]:
         module = str(trace.module_globals.get("__name__", "?"))
         row = _row(trace.code.co_filename, trace.code.co_firstlineno, trace.qualname, module, trace.calls)
         try:
-            pieces = extract(trace, in_project, replay)
+            pieces = extract(trace, scope, replay)
         except Dropped as why:
             row["reason"] = str(why)
         else:

@@ -81,20 +81,27 @@ def _signature_names(node: ast.FunctionDef, future_annotations: bool) -> set[str
     return {n.id for p in parts for n in ast.walk(p) if isinstance(n, ast.Name)}
 
 
-def _importable(module: ModuleType | str, in_project: Callable[[str], bool]) -> bool:
-    """Modules the executor's fresh interpreter can import too: built in, stdlib or installed, not the project."""
-    mod = sys.modules.get(module) if isinstance(module, str) else module
-    if mod is None:
-        return False
-    path = getattr(mod, "__file__", None)
-    return mod.__name__ != "__main__" and (path is None or not in_project(path))
+@dataclass(frozen=True)
+class Scope:
+    """Where code lives: `in_project(file)` for traced sources (inlined as helpers), `importable(file)` for
+    modules the executor's fresh `python -I` can import (standard library, installed packages)."""
+
+    in_project: Callable[[str], bool]
+    importable: Callable[[str], bool]
+
+    def module_importable(self, module: ModuleType | str) -> bool:
+        mod = sys.modules.get(module) if isinstance(module, str) else module
+        if mod is None or mod.__name__ == "__main__":
+            return False
+        path = getattr(mod, "__file__", None)
+        return path is None or self.importable(path)
 
 
 class Resolver:
     """Collects the preamble a function's body needs, across helpers from the traced project."""
 
-    def __init__(self, in_project: Callable[[str], bool]) -> None:
-        self.in_project = in_project
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
         self.bound: dict[str, Any] = {}
         self.imports: set[str] = set()
         self.constants: list[str] = []
@@ -141,11 +148,11 @@ class Resolver:
         if not self._bind(name, value):
             return
         if isinstance(value, ModuleType):
-            if not _importable(value, self.in_project):
-                raise Dropped("uses a module of the traced project")
+            if not self.scope.module_importable(value):
+                raise Dropped("uses a module that is not importable outside the project")
             self.imports.add(f"import {value.__name__}" if value.__name__ == name
                              else f"import {value.__name__} as {name}")
-        elif isinstance(value, FunctionType) and self.in_project(value.__code__.co_filename):
+        elif isinstance(value, FunctionType) and self.scope.in_project(value.__code__.co_filename):
             self._helper(name, value)
         elif isinstance(value, re.Pattern):
             self.imports.add("import re")
@@ -178,8 +185,8 @@ class Resolver:
         qual = getattr(value, "__qualname__", None)
         if not isinstance(module, str) or not isinstance(qual, str) or "." in qual:
             raise Dropped(f"reads a global that is not a literal ({name}: {type(value).__name__})")
-        if not _importable(module, self.in_project):
-            raise Dropped(f"uses a class or object of the traced project ({name})")
+        if not self.scope.module_importable(module):
+            raise Dropped(f"uses a class or object that is not importable outside the project ({name})")
         try:
             found = getattr(importlib.import_module(module), qual, None)
         except ImportError:
@@ -220,7 +227,7 @@ def split_function(fn: FunctionType) -> tuple[str, str, ast.FunctionDef]:
     return prompt, solution, node
 
 
-def extract(trace: FunctionTrace, in_project: Callable[[str], bool],
+def extract(trace: FunctionTrace, scope: Scope,
             replay: Callable[[FunctionType, FunctionTrace], int]) -> Pieces:
     """Build the problem pieces for one traced function, or raise Dropped with the first reason that applies.
 
@@ -240,7 +247,7 @@ def extract(trace: FunctionTrace, in_project: Callable[[str], bool],
     if replay(fn, trace) and not trace.recorded:
         raise Dropped("every recorded call raised or changed its result when replayed")
     head, body, node = split_function(fn)
-    resolver = Resolver(in_project)
+    resolver = Resolver(scope)
     resolver.bound[fn.__name__] = fn
     resolver.function(fn, node)
     calls = list(trace.recorded.values())[:MAX_TESTS]

@@ -88,6 +88,7 @@ def trace_suite(root: Path, sources: list[Path] | None = None, tests: list[str] 
     with tempfile.TemporaryDirectory(prefix="codexlab-harvest-") as tmp:
         out = Path(tmp) / "found.json"
         config = {"root": str(root.resolve()), "sources": [str(Path(s).resolve()) for s in sources or []],
+                  "import_paths": isolated_sys_path(python),
                   "tests": tests or [], "framework": framework, "max_calls": max_calls, "out": str(out)}
         cfg = Path(tmp) / "config.json"
         cfg.write_text(json.dumps(config))
@@ -106,6 +107,13 @@ def trace_suite(root: Path, sources: list[Path] | None = None, tests: list[str] 
             raise CodexlabError(f"pytest found no tests to run under {root} (exit {found['tests_exit_code']}):"
                                 f"\n{tail}")
         return found, tail
+
+
+def isolated_sys_path(python: str) -> list[str]:
+    """sys.path of `python -I`, as executors start it: what a problem's preamble may import."""
+    out = subprocess.run([python, "-I", "-c", "import json, sys; print(json.dumps(sys.path))"],
+                         capture_output=True, text=True, check=True, timeout=60)
+    return [p for p in json.loads(out.stdout) if p]
 
 
 def _absolute_test_path(test: str) -> str:

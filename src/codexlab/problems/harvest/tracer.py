@@ -34,6 +34,9 @@ PURE_SYS = frozenset({"getrecursionlimit", "getsizeof", "intern", "getdefaultenc
                       "getfilesystemencoding", "_getframe"})
 IMPURE_DATETIME = frozenset({"now", "today", "utcnow", "fromtimestamp", "utcfromtimestamp"})
 PURE_IO_TYPES = frozenset({"StringIO", "BytesIO"})
+# Pure functions that live in otherwise impure modules (path and bytes conversions, not system calls).
+PURE_CALLS = frozenset({"posix.fspath", "nt.fspath", "os.fspath", "os.fsencode", "os.fsdecode", "os._fspath",
+                        "os._get_exports_list"})
 
 
 def _module_of(fn: Any) -> tuple[str, str]:
@@ -62,7 +65,7 @@ def impure_builtin(fn: Any) -> str | None:
         return None if name in PURE_SYS else f"calls sys.{name}()"
     if top == "datetime":
         return f"calls datetime.{name}()" if name in IMPURE_DATETIME else None
-    if impure_module(module):
+    if impure_module(module) and f"{module}.{name}" not in PURE_CALLS:
         return f"calls {module}.{name}()"
     return None
 
@@ -175,8 +178,9 @@ class CallTracer:
                 tracked = self._decided[code] = _is_function(code) and self.wanted(code.co_filename)
             if tracked:
                 self._enter(frame)
-            elif self._stack and impure_module(frame.f_globals.get("__name__", "")):
-                self._taint(f"calls {frame.f_globals['__name__']}.{code.co_name}()")
+            elif self._stack and impure_module(module := str(frame.f_globals.get("__name__", ""))):
+                if f"{module}.{code.co_name}" not in PURE_CALLS:
+                    self._taint(f"calls {module}.{code.co_name}()")
         elif event == "return":
             if self._stack and self._stack[-1].frame is frame:
                 self._exit(self._stack.pop(), arg)
