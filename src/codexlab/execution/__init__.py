@@ -7,13 +7,13 @@ import warnings
 from codexlab.execution.process_executor import ProcessExecutor
 from codexlab.execution.types import ExecutionJob, Executor, Limits, Status, Verdict, program_text
 
-EXECUTOR_NAMES = ("auto", "sandbox", "sandbox-inproc", "process")
+EXECUTOR_NAMES = ("auto", "sandbox", "sandbox-inproc", "process", "ray")
 
 
 def make_executor(name: str = "sandbox", workers: int | None = None, *, unsafe: bool = False) -> Executor:
     """The executor called `name`: "sandbox" (judge mode, the default), "sandbox-inproc" (tests in the child:
     faster, forgeable), "process" (portable fallback), "auto" (sandbox where this host allows it, else process
-    with a warning)."""
+    with a warning), "ray" (sandbox pools on Ray actors: the running Ray, or a local one)."""
     from codexlab.errors import CodexlabError
 
     if name in ("sandbox", "sandbox-inproc", "auto"):
@@ -32,6 +32,10 @@ def make_executor(name: str = "sandbox", workers: int | None = None, *, unsafe: 
             return ProcessExecutor(workers=workers)
     if name == "process":
         return ProcessExecutor(workers=workers)
+    if name == "ray":
+        from codexlab.execution.ray_executor import RayExecutor
+
+        return RayExecutor(workers=workers)
     raise CodexlabError(f"unknown executor {name!r} (choose from {', '.join(EXECUTOR_NAMES)})")
 
 
