@@ -14,6 +14,7 @@ from codexlab.errors import CodexlabError
 COMMAND_MODULES = [
     "codexlab.cli.run_cmd",
     "codexlab.cli.model_cmd",
+    "codexlab.cli.train_cmd",
     "codexlab.cli.sandbox_cmd",
     "codexlab.cli.problems_cmd",
 ]
