@@ -104,6 +104,15 @@ def test_identical_programs_are_judged_once(sandbox) -> None:
     assert len({id(v) for v in verdicts.values()}) == 2  # one judging per distinct program
 
 
+def test_an_abandoned_map_does_not_confuse_the_next(sandbox) -> None:
+    it = sandbox.map([job(f"a{i}", f"    return a + b  # {i}\n") for i in range(20)])
+    next(it)
+    it.close()
+    jobs = [job("x", "    return a + b  # x\n"), job("y", "    return a - b  # y\n")]
+    v = dict(sandbox.map(jobs))
+    assert set(v) == {"x", "y"} and v["x"].passed and not v["y"].passed
+
+
 def test_inproc_mode_is_labelled_forgeable_and_judges_the_same(humaneval) -> None:
     problems = list(humaneval.values())[:20]
     jobs = [ExecutionJob(p.task_id, p, p.canonical_solution) for p in problems]

@@ -210,6 +210,23 @@ class SandboxExecutor(Executor):
         waiting: dict[str, list[str]] = {}  # program hash -> keys waiting for its verdict
         by_id: dict[int, str] = {}
         done: dict[str, Verdict] = {}
+        try:
+            yield from self._map(jobs, waiting, by_id, done)
+        finally:
+            if by_id:  # the caller stopped early: drop its queued jobs; stale results are ignored later
+                try:
+                    while True:
+                        self._tasks.get_nowait()
+                except queue.Empty:
+                    pass
+
+    def _map(
+        self,
+        jobs: Iterable[ExecutionJob],
+        waiting: dict[str, list[str]],
+        by_id: dict[int, str],
+        done: dict[str, Verdict],
+    ) -> Iterator[tuple[str, Verdict]]:
         window = self.workers * 4
         for job in jobs:
             h = job.program_hash if self.dedup else f"{job.key}:{id(job)}"
@@ -234,7 +251,9 @@ class SandboxExecutor(Executor):
         self, by_id: dict[int, str], waiting: dict[str, list[str]], done: dict[str, Verdict]
     ) -> Iterator[tuple[str, Verdict]]:
         job_id, verdict = self._results.get()
-        h = by_id.pop(job_id)
+        h = by_id.pop(job_id, None)
+        if h is None:
+            return  # a result of an earlier map call that its caller abandoned
         if self.dedup:
             done[h] = verdict
         for key in waiting.pop(h):
