@@ -11,11 +11,14 @@ import json
 import platform
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from codexlab import __version__
 from codexlab.errors import CodexlabError
 from codexlab.problems.types import ProblemSet
+
+if TYPE_CHECKING:
+    from codexlab.store.db import RunStore
 
 
 def run_config(
@@ -68,3 +71,24 @@ def host_facts() -> dict[str, Any]:
         "machine": platform.machine(),
         "cpus": os.cpu_count(),
     }
+
+
+def open_run_store(run_dir: Path, config: dict[str, Any], problems: ProblemSet) -> RunStore:
+    """The run's SQLite store, with the run's config, problems and host recorded (idempotent on resume)."""
+    from codexlab.store import open_store
+
+    store = open_store(run_dir)
+    if store.get_meta("config") is None:
+        store.record_run(config)
+    store.put_problems(problems.values())
+    return store
+
+
+def store_for_samples(samples_path: Path) -> RunStore | None:
+    """The store of the run directory a samples file lives in, or None for a loose samples file."""
+    from codexlab.store import STORE_NAME, open_store
+
+    folder = samples_path.parent
+    if samples_path.name == "samples.jsonl" and ((folder / "config.json").exists() or (folder / STORE_NAME).exists()):
+        return open_store(folder)
+    return None

@@ -11,13 +11,16 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from codexlab.errors import InputError
 from codexlab.evaluation.pass_at_k import default_ks, pass_at_k_table
 from codexlab.execution.types import ExecutionJob, Executor, Limits, Verdict
 from codexlab.jsonl import JsonlAppender, read_jsonl, write_jsonl
 from codexlab.problems.types import ProblemSet
+
+if TYPE_CHECKING:
+    from codexlab.store.db import RunStore
 
 
 @dataclass
@@ -111,10 +114,12 @@ def evaluate_samples(
     limits: Limits | None = None,
     ks: list[int] | None = None,
     on_verdict: Callable[[int, int], None] | None = None,
+    store: RunStore | None = None,
 ) -> EvaluationResult:
     """Judge every sample, resuming from the journal of an interrupted run, and write the results file.
 
-    `on_verdict(done, total)` is called as verdicts arrive (for progress bars).
+    `on_verdict(done, total)` is called as verdicts arrive (for progress bars). With a `store`, verdicts it
+    already holds are reused and new ones are committed to it, keyed by program hash.
     """
     samples_path = Path(samples_path)
     limits = limits or Limits()
@@ -122,6 +127,8 @@ def evaluate_samples(
     results_path = results_path_for(samples_path)
     journal_path = Path(f"{results_path}.journal")
     cache = _read_journal(journal_path)
+    if store is not None:
+        cache = {**store.verdicts(), **cache}
 
     jobs: dict[str, ExecutionJob] = {}
     program_of: list[str] = []
@@ -140,11 +147,15 @@ def evaluate_samples(
     with JsonlAppender(journal_path) as journal:
         for key, verdict in executor.map(jobs.values()):
             cache[key] = verdict
+            if store is not None:
+                store.add_verdict(key, verdict)
             journal.write({"program_hash": key, **verdict.to_dict()})
             done += count_by_hash[key]
             if on_verdict:
                 on_verdict(done, total)
     verdicts = [cache[h] for h in program_of]
+    if store is not None:
+        _store_samples(store, rows, program_of)
     write_jsonl(results_path, ({**row.data, **v.to_dict()} for row, v in zip(rows, verdicts)))
     return EvaluationResult(
         rows=rows,
@@ -155,6 +166,15 @@ def evaluate_samples(
         unique_programs=len(count_by_hash),
         ks=ks or [],
     )
+
+
+def _store_samples(store: RunStore, rows: list[SampleRow], program_of: list[str]) -> None:
+    """Make sure the store holds every judged sample, linked to the hash of the program that was judged."""
+    from codexlab.store.jsonl_io import with_sample_ids
+
+    records = with_sample_ids([row.data for row in rows])
+    store.add_samples(records, list(program_of))
+    store.link_programs((r["task_id"], int(r["sample_id"]), h) for r, h in zip(records, program_of))
 
 
 def _read_journal(path: Path) -> dict[str, Verdict]:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from codexlab.generation.types import Generator, SamplingParams
 from codexlab.jsonl import JsonlAppender, read_jsonl
 from codexlab.problems.types import ProblemSet
+
+if TYPE_CHECKING:
+    from codexlab.store.db import RunStore
 
 
 def existing_sample_ids(samples_path: Path) -> dict[str, set[int]]:
@@ -28,12 +31,18 @@ def generate_samples(
     n: int,
     samples_path: Path,
     on_sample: Callable[[str, int], None] | None = None,
+    store: RunStore | None = None,
 ) -> int:
     """Generate the samples that are missing from `samples_path`; return how many were generated.
 
     Sample i of a problem is drawn with seed params.seed + i, so a resumed run writes exactly what an
-    uninterrupted one would have.
+    uninterrupted one would have. With a `store`, each sample is committed there before it is appended to the
+    file, and samples the store already holds are not drawn again.
     """
+    if store is not None:
+        from codexlab.store.jsonl_io import sync_samples
+
+        sync_samples(store, samples_path)  # a sample committed to the store but not yet to the file
     done = existing_sample_ids(samples_path)
     made = 0
     meta: dict[str, Any] = {"model": generator.model_id, "params": params.to_dict()}
@@ -51,19 +60,20 @@ def generate_samples(
                 i = first + offset
                 if i in have:
                     continue
-                out.write(
-                    {
-                        "task_id": task_id,
-                        "sample_id": i,
-                        "completion": sample.completion,
-                        "finish_reason": sample.finish_reason,
-                        "tokens": sample.tokens,
-                        "logprobs": [round(x, 6) for x in sample.logprobs],
-                        "mean_logprob": sample.mean_logprob,
-                        "raw_text": sample.raw_text if sample.raw_text != sample.completion else None,
-                        **meta,
-                    }
-                )
+                record = {
+                    "task_id": task_id,
+                    "sample_id": i,
+                    "completion": sample.completion,
+                    "finish_reason": sample.finish_reason,
+                    "tokens": sample.tokens,
+                    "logprobs": [round(x, 6) for x in sample.logprobs],
+                    "mean_logprob": sample.mean_logprob,
+                    "raw_text": sample.raw_text if sample.raw_text != sample.completion else None,
+                    **meta,
+                }
+                if store is not None:
+                    store.add_sample(record)
+                out.write(record)
                 made += 1
                 if on_sample:
                     on_sample(task_id, i)

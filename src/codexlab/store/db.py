@@ -1,0 +1,214 @@
+"""RunStore: a thin, typed layer over one run's SQLite file (stdlib sqlite3, WAL journal).
+
+Every write commits at once: in WAL mode a committed row survives the process being killed (kill -9), which
+is what lets an interrupted run resume from the store. synchronous=NORMAL trades durability on power loss
+(not on process death) for speed.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from codexlab import __version__
+from codexlab.execution.types import Verdict
+from codexlab.problems.types import Problem, ProblemSet
+from codexlab.store.schema import SCHEMA, SCHEMA_VERSION
+
+STORE_NAME = "run.sqlite"
+
+
+class RunStore:
+    """One run's database. Use as a context manager, or call close()."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(str(self.path), timeout=30.0, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(SCHEMA)
+        if self.get_meta("schema_version") is None:
+            self.set_meta(schema_version=SCHEMA_VERSION, created_at=time.time())
+
+    # -- meta ---------------------------------------------------------------------------------------------
+    def set_meta(self, **values: Any) -> None:
+        with self._tx():
+            self.db.executemany(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                [(k, json.dumps(v, sort_keys=True)) for k, v in values.items()],
+            )
+
+    def get_meta(self, key: str, default: Any = None) -> Any:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return default if row is None else json.loads(row[0])
+
+    def meta(self) -> dict[str, Any]:
+        return {r[0]: json.loads(r[1]) for r in self.db.execute("SELECT key, value FROM meta")}
+
+    def record_run(self, config: dict[str, Any], host: dict[str, Any] | None = None) -> None:
+        """What the run is: its config plus the facts that make it reproducible (problems digest, version, host)."""
+        from codexlab.pipeline import host_facts
+
+        self.set_meta(
+            config=config,
+            problems_digest=config.get("problems_digest"),
+            dataset=config.get("dataset"),
+            model=config.get("model"),
+            params=config.get("params", {}),
+            n=config.get("n"),
+            codexlab_version=__version__,
+            host=host or host_facts(),
+        )
+
+    # -- problems -----------------------------------------------------------------------------------------
+    def put_problems(self, problems: Iterable[Problem]) -> None:
+        with self._tx():
+            self.db.executemany(
+                "INSERT OR REPLACE INTO problems VALUES (?, ?, ?, ?, ?, ?)",
+                [(p.task_id, i, p.prompt, p.entry_point, p.canonical_solution, p.test) for i, p in enumerate(problems)],
+            )
+
+    def problems(self) -> ProblemSet:
+        rows = self.db.execute(
+            "SELECT task_id, prompt, entry_point, canonical_solution, test FROM problems ORDER BY position"
+        ).fetchall()
+        return ProblemSet(str(self.get_meta("dataset") or "run"), [Problem(**dict(r)) for r in rows])
+
+    # -- samples ------------------------------------------------------------------------------------------
+    def add_sample(self, record: dict[str, Any], program_hash: str | None = None) -> bool:
+        """Insert one sample (a samples.jsonl record with task_id and sample_id); False if it was already there."""
+        return self.add_samples([record], [program_hash]) == 1
+
+    def add_samples(self, records: list[dict[str, Any]], hashes: list[str | None] | None = None) -> int:
+        hashes = hashes or [None] * len(records)
+        now = time.time()
+        rows = []
+        for rec, h in zip(records, hashes):
+            lps = rec.get("logprobs") or []
+            rows.append(
+                (
+                    rec["task_id"],
+                    int(rec["sample_id"]),
+                    rec["completion"],
+                    h,
+                    rec.get("finish_reason"),
+                    len(rec["tokens"]) if isinstance(rec.get("tokens"), list) else rec.get("n_tokens"),
+                    rec.get("mean_logprob"),
+                    float(sum(lps)) if lps else rec.get("sum_logprob"),
+                    json.dumps(rec, ensure_ascii=False),
+                    now,
+                )
+            )
+        with self._tx():
+            before = self.db.total_changes
+            self.db.executemany("INSERT OR IGNORE INTO samples VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            return self.db.total_changes - before
+
+    def link_programs(self, links: Iterable[tuple[str, int, str]]) -> None:
+        """Record the program hash of (task_id, sample_id) once it is known (it depends on the execution limits)."""
+        with self._tx():
+            self.db.executemany(
+                "UPDATE samples SET program_hash = ? WHERE task_id = ? AND sample_id = ?",
+                [(h, t, s) for t, s, h in links],
+            )
+
+    def sample_ids(self) -> dict[str, set[int]]:
+        out: dict[str, set[int]] = {}
+        for t, s in self.db.execute("SELECT task_id, sample_id FROM samples"):
+            out.setdefault(t, set()).add(int(s))
+        return out
+
+    def samples(self) -> list[dict[str, Any]]:
+        """Every sample's JSONL record, in problem order then sample_id."""
+        rows = self.db.execute(
+            "SELECT s.data FROM samples s LEFT JOIN problems p ON p.task_id = s.task_id "
+            "ORDER BY COALESCE(p.position, 1e9), s.task_id, s.sample_id"
+        )
+        return [json.loads(r[0]) for r in rows]
+
+    def count_samples(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM samples").fetchone()[0])
+
+    # -- verdicts -----------------------------------------------------------------------------------------
+    def add_verdict(self, program_hash: str, verdict: Verdict) -> None:
+        d = verdict.to_dict()
+        with self._tx():
+            self.db.execute(
+                "INSERT OR REPLACE INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    program_hash,
+                    d["status"],
+                    int(d["passed"]),
+                    d["detail"],
+                    d["duration_s"],
+                    d["traceback"],
+                    d["peak_memory_kb"],
+                    d["isolation"],
+                    time.time(),
+                ),
+            )
+
+    def verdicts(self) -> dict[str, Verdict]:
+        out: dict[str, Verdict] = {}
+        for r in self.db.execute("SELECT * FROM verdicts"):
+            out[r["program_hash"]] = Verdict.from_dict(dict(r))
+        return out
+
+    def judged_samples(self) -> Iterator[sqlite3.Row]:
+        """Samples joined with their verdicts (verdict columns NULL where not judged yet)."""
+        yield from self.db.execute(
+            "SELECT s.task_id, s.sample_id, s.completion, s.program_hash, s.finish_reason, s.n_tokens, "
+            "s.mean_logprob, s.sum_logprob, v.status, v.passed, v.detail, v.duration_s, v.traceback "
+            "FROM samples s LEFT JOIN verdicts v ON v.program_hash = s.program_hash "
+            "LEFT JOIN problems p ON p.task_id = s.task_id "
+            "ORDER BY COALESCE(p.position, 1e9), s.task_id, s.sample_id"
+        )
+
+    # -- timings ------------------------------------------------------------------------------------------
+    def add_timing(self, stage: str, started_at: float, seconds: float, items: int, **info: Any) -> None:
+        with self._tx():
+            self.db.execute(
+                "INSERT INTO timings (stage, started_at, seconds, items, info) VALUES (?, ?, ?, ?, ?)",
+                (stage, started_at, seconds, items, json.dumps(info, sort_keys=True)),
+            )
+
+    def timings(self) -> list[dict[str, Any]]:
+        rows = self.db.execute("SELECT stage, started_at, seconds, items, info FROM timings ORDER BY id")
+        return [{**dict(r), "info": json.loads(r["info"])} for r in rows]
+
+    # -- plumbing -----------------------------------------------------------------------------------------
+    def _tx(self) -> _Transaction:
+        return _Transaction(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> RunStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT (ROLLBACK on error): one durable write per call."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def open_store(run_dir: str | Path) -> RunStore:
+    """The store of a run directory (created if absent)."""
+    return RunStore(Path(run_dir) / STORE_NAME)

@@ -1,0 +1,134 @@
+"""JSONL <-> store: keep samples.jsonl (openai/human-eval's format) and run.sqlite in step, import old runs.
+
+Writers put a sample in the store first and then in the JSONL file, so after a crash the store may hold a
+sample the file lacks; `sync_samples` appends it. Run directories made before the store existed (or JSONL
+files from other tools) are imported the other way.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from codexlab.execution.types import ExecutionJob, Limits, Verdict
+from codexlab.jsonl import JsonlAppender, read_jsonl, write_jsonl
+from codexlab.problems.types import ProblemSet
+from codexlab.store.db import RunStore, open_store
+
+
+def with_sample_ids(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """human-eval samples files have no sample_id: number each task's samples in file order."""
+    seen: dict[str, int] = {}
+    out = []
+    for rec in records:
+        if "sample_id" not in rec:
+            rec = {**rec, "sample_id": seen.get(rec["task_id"], 0)}
+        seen[rec["task_id"]] = int(rec["sample_id"]) + 1
+        out.append(rec)
+    return out
+
+
+def sync_samples(store: RunStore, samples_path: Path) -> tuple[int, int]:
+    """Make the store and samples file hold the same samples; return (added to store, appended to file)."""
+    records = (
+        with_sample_ids([obj for _, obj in read_jsonl(samples_path, allow_torn_tail=True)])
+        if samples_path.exists()
+        else []
+    )
+    to_store = store.add_samples(records) if records else 0
+    in_file = {(r["task_id"], int(r["sample_id"])) for r in records}
+    missing = [r for r in store.samples() if (r["task_id"], int(r["sample_id"])) not in in_file]
+    if missing:
+        with JsonlAppender(samples_path) as out:
+            for rec in missing:
+                out.write(rec)
+    return to_store, len(missing)
+
+
+def problems_for_config(config: dict[str, Any], task_ids: list[str]) -> ProblemSet | None:
+    """The problems a run used, re-loaded by dataset name; None when they cannot be found."""
+    from codexlab.problems import load_problems
+
+    try:
+        allp = load_problems(str(config.get("dataset", "humaneval")))
+    except Exception:
+        return None
+    order = [t for t in allp if t in set(task_ids)]
+    if len(order) != len(set(task_ids)):
+        return None
+    return allp.subset(order)
+
+
+def limits_for_config(config: dict[str, Any]) -> Limits:
+    return Limits(timeout_s=float(config.get("timeout_s", 3.0)), memory_bytes=int(config.get("memory_mb", 1024)) << 20)
+
+
+def import_run_dir(run_dir: str | Path, problems: ProblemSet | None = None) -> RunStore:
+    """Build (or complete) run.sqlite from a run directory's JSONL files; returns the open store.
+
+    Verdicts come from the results file and journal, keyed by the same program hash `evaluate` uses.
+    """
+    run_dir = Path(run_dir)
+    started = time.time()
+    samples_path = run_dir / "samples.jsonl"
+    cfg_path = run_dir / "config.json"
+    config = json.loads(cfg_path.read_text()) if cfg_path.exists() else {}
+    store = open_store(run_dir)
+    if config and store.get_meta("config") is None:
+        core = {k: v for k, v in config.items() if k not in ("codexlab_version", "host")}
+        store.record_run(core, host=config.get("host"))
+        if "codexlab_version" in config:
+            store.set_meta(codexlab_version=config["codexlab_version"])
+    records = with_sample_ids([o for _, o in read_jsonl(samples_path, allow_torn_tail=True)])
+    task_ids = list(dict.fromkeys(r["task_id"] for r in records))
+    problems = problems or problems_for_config(config, task_ids)
+    if problems is not None:
+        store.put_problems(problems.values())
+        if config and not store.get_meta("problems_digest"):
+            store.set_meta(problems_digest=problems.digest)
+    limits = limits_for_config(config)
+    hashes: list[str | None] = []
+    for rec in records:
+        if problems is not None and rec["task_id"] in problems:
+            hashes.append(ExecutionJob("", problems[rec["task_id"]], rec["completion"], limits).program_hash)
+        else:
+            hashes.append(None)
+    added = store.add_samples(records, hashes)
+    store.link_programs((r["task_id"], int(r["sample_id"]), h) for r, h in zip(records, hashes) if h)
+    results_path = Path(f"{samples_path}_results.jsonl")
+    journal = Path(f"{results_path}.journal")
+    if journal.exists():
+        for _, obj in read_jsonl(journal, allow_torn_tail=True):
+            if "program_hash" in obj and "status" in obj:
+                store.add_verdict(obj["program_hash"], Verdict.from_dict(obj))
+    elif results_path.exists():
+        results = with_sample_ids([o for _, o in read_jsonl(results_path)])
+        by_key = {(r["task_id"], int(r["sample_id"])): h for r, h in zip(records, hashes)}
+        for res in results:
+            h = by_key.get((res["task_id"], int(res["sample_id"])))
+            if h and "status" in res:
+                store.add_verdict(h, Verdict.from_dict(res))
+    store.add_timing("import", started, time.time() - started, added, source=str(samples_path))
+    return store
+
+
+def export_samples(store: RunStore, path: str | Path) -> int:
+    """Write the store's samples as an openai/human-eval samples file (task_id, completion, plus extras)."""
+    rows = store.samples()
+    write_jsonl(path, rows)
+    return len(rows)
+
+
+def export_results(store: RunStore, path: str | Path) -> int:
+    """Write samples with their verdicts in human-eval's results format (passed, result) plus codexlab's fields."""
+    verdicts = store.verdicts()
+    hashes = {(r["task_id"], int(r["sample_id"])): r["program_hash"] for r in store.judged_samples()}
+    out = []
+    for rec in store.samples():
+        v = verdicts.get(hashes.get((rec["task_id"], int(rec["sample_id"]))) or "")
+        if v is not None:
+            out.append({**rec, **v.to_dict()})
+    write_jsonl(path, out)
+    return len(out)

@@ -1,0 +1,110 @@
+"""A judged run, loaded from its store into plain records: what metrics, analyses and reports read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from codexlab.errors import CodexlabError
+from codexlab.store.db import STORE_NAME, open_store
+
+
+@dataclass(frozen=True)
+class ProblemInfo:
+    task_id: str
+    prompt: str
+    canonical_solution: str
+    entry_point: str
+
+
+@dataclass(frozen=True)
+class SampleRecord:
+    """One sample with its verdict (status 'unjudged' when it has none yet)."""
+
+    task_id: str
+    sample_id: int
+    completion: str
+    n_tokens: int
+    mean_logprob: float | None
+    sum_logprob: float | None
+    finish_reason: str | None
+    status: str
+    passed: bool
+    detail: str
+    traceback: str
+    duration_s: float
+
+
+@dataclass
+class RunData:
+    run_dir: Path
+    meta: dict[str, Any]
+    problems: dict[str, ProblemInfo]
+    samples: list[SampleRecord] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.run_dir.name
+
+    def by_problem(self) -> dict[str, list[SampleRecord]]:
+        out: dict[str, list[SampleRecord]] = {}
+        for s in self.samples:
+            out.setdefault(s.task_id, []).append(s)
+        return out
+
+    def outcomes(self) -> dict[str, list[bool]]:
+        """Per-problem pass/fail lists, judged samples only (what pass@k is computed from)."""
+        out: dict[str, list[bool]] = {}
+        for s in self.samples:
+            if s.status != "unjudged":
+                out.setdefault(s.task_id, []).append(s.passed)
+        return out
+
+    @property
+    def temperature(self) -> float | None:
+        t = (self.meta.get("params") or {}).get("temperature")
+        return None if t is None else float(t)
+
+
+def load_run(run_dir: str | Path) -> RunData:
+    """Read a run directory; a directory with only JSONL files (older runs) is imported into run.sqlite first."""
+    run_dir = Path(run_dir)
+    if not run_dir.is_dir():
+        raise CodexlabError(f"{run_dir}: no such run directory")
+    has_store = (run_dir / STORE_NAME).exists()
+    if not has_store and not (run_dir / "samples.jsonl").exists():
+        raise CodexlabError(f"{run_dir}: not a run directory (no {STORE_NAME} and no samples.jsonl)")
+    if has_store:
+        store = open_store(run_dir)
+        if store.count_samples() == 0 and (run_dir / "samples.jsonl").exists():
+            store.close()
+            has_store = False
+    if not has_store:
+        from codexlab.store.jsonl_io import import_run_dir
+
+        store = import_run_dir(run_dir)
+    with store:
+        meta = store.meta()
+        problems = {
+            p.task_id: ProblemInfo(p.task_id, p.prompt, p.canonical_solution, p.entry_point)
+            for p in store.problems().values()
+        }
+        samples = [
+            SampleRecord(
+                task_id=r["task_id"],
+                sample_id=int(r["sample_id"]),
+                completion=r["completion"],
+                n_tokens=int(r["n_tokens"] or 0),
+                mean_logprob=r["mean_logprob"],
+                sum_logprob=r["sum_logprob"],
+                finish_reason=r["finish_reason"],
+                status=r["status"] or "unjudged",
+                passed=bool(r["passed"]),
+                detail=r["detail"] or "",
+                traceback=r["traceback"] or "",
+                duration_s=float(r["duration_s"] or 0.0),
+            )
+            for r in store.judged_samples()
+        ]
+    return RunData(run_dir=run_dir, meta=meta, problems=problems, samples=samples)
