@@ -36,7 +36,8 @@ IMPURE_DATETIME = frozenset({"now", "today", "utcnow", "fromtimestamp", "utcfrom
 PURE_IO_TYPES = frozenset({"StringIO", "BytesIO"})
 # Pure functions that live in otherwise impure modules (path and bytes conversions, not system calls).
 PURE_CALLS = frozenset({"posix.fspath", "nt.fspath", "os.fspath", "os.fsencode", "os.fsdecode", "os._fspath",
-                        "os._get_exports_list"})
+                        "os._get_exports_list", "asyncio.coroutines.iscoroutinefunction",
+                        "asyncio.coroutines._is_coroutine"})
 
 
 def _module_of(fn: Any) -> tuple[str, str]:
