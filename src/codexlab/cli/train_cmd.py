@@ -115,7 +115,9 @@ def _register_train(sub: argparse._SubParsersAction) -> None:  # type: ignore[ty
     run.add_argument("--compile", action="store_true", help="torch.compile the model (30-60 s cold start)")
     run.add_argument("--seed", type=int, default=0)
     run.add_argument("--device", default=None, help="cpu or cuda (default: cuda when available)")
-    run.add_argument("--threads", type=int, default=2, help="torch CPU threads (default 2)")
+    run.add_argument(
+        "--threads", type=int, default=None, help="torch CPU threads (default: all cores, 1 on a busy machine)"
+    )
     run.add_argument("--no-progress", action="store_true")
     run.set_defaults(func=cmd_train_run)
 
