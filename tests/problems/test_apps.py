@@ -61,10 +61,11 @@ def judge(problems, completions: dict) -> dict:
 def test_prompt_keeps_the_statement(apps_file: Path) -> None:
     problems = load_apps(apps_file)
     assert list(problems) == ["APPS/10", "APPS/11", "APPS/12", "APPS/13", "APPS/14"]
+    assert problems["APPS/10"].entry_point == "run_program"
     fn = ast.parse(problems["APPS/10"].prompt).body[-1]
     assert isinstance(fn, ast.FunctionDef) and fn.name == "main"
     assert QUESTION in (ast.get_docstring(fn) or "")
-    assert problems["APPS/12"].entry_point == "Solution"
+    assert problems["APPS/12"].entry_point == "call_solution"
     assert problems["APPS/13"].entry_point == "divmod2"
     assert problems["APPS/14"].canonical_solution == ""
     # the first solution does not compile inside a function (star import), the second is used

@@ -54,7 +54,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     hv.add_argument("--report", type=Path, help="also write the per-function report (JSON) here")
     hv.add_argument("--json", action="store_true", help="print the report summary as JSON on stdout")
     add_execution_args(hv)
-    hv.set_defaults(func=cmd_harvest)
+    # the canonical solutions are the user's own code, already run unsandboxed by the suite
+    hv.set_defaults(func=cmd_harvest, executor="process")
 
     ck = cmds.add_parser("check", help="run every canonical solution of a problems file against its tests",
                          description="Judge each problem's canonical_solution through the executor; list "

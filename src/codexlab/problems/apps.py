@@ -4,12 +4,13 @@ Input: JSONL with APPS's fields: `question`, `input_output` (JSON text or object
 optional `fn_name`), optional `starter_code`, `solutions` (JSON list of programs) and `problem_id`.
 
 Standard-input problems become a function `main()` whose docstring is the statement; the completion is
-its body, a whole program indented once. The test calls `main()` once per case with `sys.stdin` and
-`sys.stdout` replaced and compares the output (trailing whitespace and blank edge lines ignored, or equal
-whitespace-separated tokens). A function body, not a top-level program, because every executor runs
-`prompt + completion + test` in one module, so only a function can be run once per case, and the paper's
-stop sequences ("\\nprint", "\\nif", ...) would cut a top-level program short.
-Call-based problems (`fn_name`) keep APPS's starter code; the test calls the function (or `Solution().fn`).
+its body, a whole program indented once. A function body, not a top-level program, because executors run
+`prompt + completion + test` as one module, so only a function can be run once per case, and the paper's
+stop sequences ("\\nprint", "\\nif", ...) would cut a top-level program short. The entry point is a
+helper in the prompt, `run_program(stdin_text) -> printed text`, so stdin is replaced inside the sample's
+own process; the test compares outputs (trailing whitespace and blank edge lines ignored, or equal
+whitespace-separated tokens). Call-based problems (`fn_name`) keep APPS's starter code; the test calls the
+function, or `call_solution(*args)` = `Solution().fn(*args)` for class starter code.
 """
 
 from __future__ import annotations
@@ -24,32 +25,39 @@ from codexlab.errors import InputError
 from codexlab.jsonl import read_jsonl
 from codexlab.problems.types import Problem, ProblemSet
 
-STDIN_ENTRY_POINT = "main"
+STDIN_ENTRY_POINT = "run_program"
+CALL_ENTRY_POINT = "call_solution"
 INSTRUCTION = "Read the input from standard input and print the answer to standard output."
 
-_STDIN_TEST = '''
-import io as _io
-import json as _json
-import sys as _sys
+# In the prompt, before `main`: the entry point runs the program inside the sample's own process, so the
+# judge needs only a string in and a string out. Executors that keep the tests in a separate judge
+# process (the sandbox's judge mode) then work too: replacing stdin in the judge would not reach the sample.
+_STDIN_HELPER = '''import io
+import sys
 
-_CASES = _json.loads({cases!r})
 
-
-def _run_program(program, data):
-    """Run program() with data as stdin; return what it printed. sys.exit(0) ends a run normally."""
-    old_in, old_out = _sys.stdin, _sys.stdout
-    _sys.stdin = _io.TextIOWrapper(_io.BytesIO(data.encode("utf-8")), encoding="utf-8")
-    out = _io.TextIOWrapper(_io.BytesIO(), encoding="utf-8", newline="\\n")
-    _sys.stdout = out
+def run_program(stdin_text: str) -> str:
+    """Judge helper: run main() with stdin_text as standard input; return what it printed."""
+    old_in, old_out = sys.stdin, sys.stdout
+    sys.stdin = io.TextIOWrapper(io.BytesIO(stdin_text.encode("utf-8")), encoding="utf-8")
+    out = sys.stdout = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="\\n")
     try:
-        program()
+        main()
     except SystemExit as exc:
         if exc.code not in (None, 0):
-            raise RuntimeError(f"program exited with status {{exc.code}}") from None
+            raise RuntimeError(f"program exited with status {exc.code}") from None
     finally:
         out.flush()
-        _sys.stdin, _sys.stdout = old_in, old_out
+        sys.stdin, sys.stdout = old_in, old_out
     return out.buffer.getvalue().decode("utf-8", "replace")
+
+
+'''
+
+_STDIN_TEST = '''
+import json as _json
+
+_CASES = _json.loads({cases!r})
 
 
 def _same_output(got, expected):
@@ -60,8 +68,15 @@ def _same_output(got, expected):
 
 def check(candidate):
     for i, (data, expected) in enumerate(_CASES):
-        got = _run_program(candidate, data)
+        got = candidate(data)
         assert _same_output(got, expected), f"case {{i}}: expected {{expected[:80]!r}}, got {{got[:80]!r}}"
+'''
+
+_CALL_HELPER = '''def call_solution(*args):
+    """Judge helper: call Solution().{fn_name} with args."""
+    return Solution().{fn_name}(*args)
+
+
 '''
 
 _CALL_TEST = '''
@@ -80,9 +95,8 @@ def _same_result(got, expected):
 
 
 def check(candidate):
-    fn = {target}
     for i, (args, expected) in enumerate(_CASES):
-        got = fn(*_copy.deepcopy(args))
+        got = candidate(*_copy.deepcopy(args))
         assert _same_result(got, expected), f"case {{i}}: expected {{expected!r:.80}}, got {{got!r:.80}}"
 '''
 
@@ -158,7 +172,7 @@ def _compiles(source: str) -> bool:
 
 def _stdin_problem(task_id: str, question: str, inputs: list[str], outputs: list[str],
                    solutions: list[str]) -> Problem:
-    prompt = (f"import sys\n\n\ndef {STDIN_ENTRY_POINT}() -> None:\n"
+    prompt = (f"{_STDIN_HELPER}def main() -> None:\n"
               f'    """\n{_docstring(question, "    ")}\n\n    {INSTRUCTION}\n    """\n')
     body = ""
     for program in solutions:
@@ -192,11 +206,11 @@ def _call_problem(task_id: str, question: str, starter: str, fn_name: str, input
     if not _compiles(starter + "        pass\n") and not _compiles(starter + "    pass\n"):
         raise InputError(path, "field 'starter_code' does not end in a function header", lineno)
     in_class = "class Solution" in starter
-    entry = "Solution" if in_class else fn_name
-    target = f"getattr(candidate(), {fn_name!r})" if in_class else "candidate"
+    entry = CALL_ENTRY_POINT if in_class else fn_name
+    helper = _CALL_HELPER.format(fn_name=fn_name) if in_class else ""
     header = [ln for ln in starter.splitlines() if ln.strip()][-1]
     indent = header[: len(header) - len(header.lstrip())] + "    "
-    prompt = f'"""\n{_docstring(question, "")}\n"""\n\n{starter}'
+    prompt = f'"""\n{_docstring(question, "")}\n"""\n\nfrom typing import *\n\n\n{helper}{starter}'
     body = ""
     for sol in solutions:
         candidate = _method_body(sol, fn_name, indent)
@@ -206,7 +220,7 @@ def _call_problem(task_id: str, question: str, starter: str, fn_name: str, input
     for i, args in enumerate(inputs):
         if not isinstance(args, list):
             raise InputError(path, f"call-based input {i} must be a list of arguments", lineno)
-    test = _CALL_TEST.format(cases=json.dumps(list(zip(inputs, outputs, strict=True))), target=target)
+    test = _CALL_TEST.format(cases=json.dumps(list(zip(inputs, outputs, strict=True))))
     return Problem(task_id, prompt, entry, body, test)
 
 
