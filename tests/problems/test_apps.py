@@ -153,3 +153,26 @@ def test_cli_apps_then_check(apps_file: Path, tmp_path: Path, capsys) -> None:
     assert main(["problems", "check", str(out), "--executor", "process", "--json"]) == 1
     summary = json.loads(capsys.readouterr().out)
     assert summary["passed"] == 4 and list(summary["failed"]) == ["APPS/14"]
+
+
+def test_stdin_problems_in_a_judge_mode_executor(apps_file: Path) -> None:
+    """Where the tests run in a separate judge process, stdin must still be replaced in the sample's."""
+    from codexlab import execution
+
+    make = getattr(execution, "make_executor", None)
+    if make is None:
+        pytest.skip("no make_executor in this checkout")
+    try:
+        executor = make("sandbox", workers=2)
+        getattr(executor, "start", lambda: None)()
+    except Exception as exc:  # noqa: BLE001 - any reason the sandbox cannot start here
+        pytest.skip(f"sandbox executor unavailable: {exc}")
+    problems = load_apps(apps_file)
+    cases = {"ok": STDIN_CASES["correct"], "wrong": STDIN_CASES["wrong"], "exit3": STDIN_CASES["exit3"]}
+    jobs = [ExecutionJob(k, problems["APPS/10"], code, Limits(timeout_s=2.0)) for k, (code, _, _) in cases.items()]
+    jobs.append(ExecutionJob("echo", problems["APPS/11"], problems["APPS/11"].canonical_solution))
+    with executor:
+        verdicts = dict(executor.map(jobs))
+    assert verdicts["ok"].passed and verdicts["echo"].passed
+    assert verdicts["wrong"].status is Status.FAILED and "case 0" in verdicts["wrong"].detail
+    assert verdicts["exit3"].status is Status.ERROR
