@@ -89,6 +89,12 @@ def store_for_samples(samples_path: Path) -> RunStore | None:
     from codexlab.store import STORE_NAME, open_store
 
     folder = samples_path.parent
-    if samples_path.name == "samples.jsonl" and ((folder / "config.json").exists() or (folder / STORE_NAME).exists()):
+    if samples_path.name != "samples.jsonl":
+        return None
+    if (folder / STORE_NAME).exists():
         return open_store(folder)
+    if (folder / "config.json").exists() and samples_path.exists():
+        from codexlab.store.jsonl_io import import_run_dir
+
+        return import_run_dir(folder)  # a run directory from before the store: bring it in first
     return None

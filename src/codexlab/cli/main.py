@@ -17,6 +17,9 @@ COMMAND_MODULES = [
     "codexlab.cli.train_cmd",
     "codexlab.cli.sandbox_cmd",
     "codexlab.cli.problems_cmd",
+    "codexlab.cli.runs_cmd",
+    "codexlab.cli.analyze_cmd",
+    "codexlab.cli.report_cmd",
 ]
 
 

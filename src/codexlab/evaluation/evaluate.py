@@ -155,6 +155,8 @@ def evaluate_samples(
                 on_verdict(done, total)
     verdicts = [cache[h] for h in program_of]
     if store is not None:
+        if not store.problems():
+            store.put_problems(problems[t] for t in dict.fromkeys(row.task_id for row in rows))
         _store_samples(store, rows, program_of)
     write_jsonl(results_path, ({**row.data, **v.to_dict()} for row, v in zip(rows, verdicts)))
     return EvaluationResult(
