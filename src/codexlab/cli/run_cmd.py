@@ -82,6 +82,7 @@ def _load_generator(args: argparse.Namespace) -> Any:
         backend=args.backend,
         prompt_format=args.prompt_format,
         n_ctx=args.n_ctx,
+        n_threads=args.threads,
         base_url=args.base_url,
         concurrency=args.api_concurrency,
         timeout=args.api_timeout,
