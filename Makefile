@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup models demo test lint typecheck check clean
+.PHONY: setup models browser demo test lint typecheck check clean
 
 $(STAMP): pyproject.toml requirements/lock.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,7 +23,12 @@ models: setup
 demo: models
 	$(BIN)/codexlab run --model default --dataset humaneval --n 1 --temperature 0
 
-test: models
+# Headless Chromium for the HTML report's browser test (Debian packages; idempotent).
+browser:
+	command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		(apt-get update && apt-get install -y chromium chromium-driver)
+
+test: models browser
 	$(BIN)/ruff check
 	$(BIN)/mypy
 	$(BIN)/pytest -q
