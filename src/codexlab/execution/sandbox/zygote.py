@@ -18,9 +18,10 @@ import signal
 import socket
 import sys
 import tempfile
+from dataclasses import dataclass
 from typing import Any
 
-from codexlab.execution.sandbox import child, landlock, lowlevel, seccomp, wire
+from codexlab.execution.sandbox import child, codec, landlock, lowlevel, seccomp, wire
 
 # Modules samples commonly import, loaded once here so each fork gets them for free.
 WARM_IMPORTS = (
@@ -131,6 +132,13 @@ class Zygote:
         self.layers["rlimits"] = True
         self.layers["pidfd"] = hasattr(os, "pidfd_open")
         self._probe_child()
+        # fork the next child while the current sample runs; only where Landlock and seccomp keep the
+        # running sample from reaching the waiting one (signals, ptrace, /proc/<pid>/mem)
+        self.prefork = (
+            bool(want.get("prefork", True)) and self.ruleset_fd is not None and self.layers["seccomp"] is True
+        )
+        self.warm: _Child | None = None
+        self.layers["prefork"] = self.prefork
         for name in WARM_IMPORTS:
             __import__(name)
         # objects that exist now are never collected in a child: its GC then leaves their pages shared
@@ -139,9 +147,15 @@ class Zygote:
         signal.signal(signal.SIGINT, signal.SIG_DFL)
 
     def _lock_down(self, limits: dict[str, Any], keep: tuple[int, ...]) -> None:
-        """In the forked child: session, death signal, fds, cwd, env, rlimits, NO_NEW_PRIVS, Landlock, seccomp."""
+        """In the forked child: everything below, then this job's limits."""
+        self._lock_down_base(keep)
+        _apply_limits(limits)
+
+    def _lock_down_base(self, keep: tuple[int, ...]) -> None:
+        """Session, death signal, not dumpable, fds, cwd, NO_NEW_PRIVS, Landlock, seccomp (no job needed)."""
         os.setsid()
         lowlevel.set_pdeathsig(signal.SIGKILL)
+        lowlevel.prctl(lowlevel.PR_SET_DUMPABLE, 0)  # /proc/<pid>/mem and friends closed to siblings
         keep_all = sorted(set(keep) | ({self.ruleset_fd} if self.ruleset_fd is not None else set()))
         lo = 3
         for fd in keep_all + [1 << 16]:
@@ -149,20 +163,6 @@ class Zygote:
                 os.closerange(lo, fd)
             lo = fd + 1
         os.chdir(self.scratch)
-        cpu = int(limits.get("cpu_s", 5))
-        for res, value in (
-            (resource.RLIMIT_CPU, (cpu, cpu + 1)),
-            (resource.RLIMIT_AS, int(limits["memory_bytes"])),
-            (resource.RLIMIT_FSIZE, int(limits["file_size_bytes"])),
-            (resource.RLIMIT_NOFILE, int(limits["open_files"])),
-            (resource.RLIMIT_CORE, 0),
-        ):
-            soft_hard = value if isinstance(value, tuple) else (value, value)
-            resource.setrlimit(res, soft_hard)
-        cpu_timer = limits.get("cpu_timer_s")
-        if cpu_timer:
-            # SIGPROF (default action: terminate) once the process has used this much CPU time
-            signal.setitimer(signal.ITIMER_PROF, float(cpu_timer))
         lowlevel.no_new_privs()
         if self.ruleset_fd is not None:
             landlock.restrict_self(self.ruleset_fd)
@@ -207,27 +207,30 @@ class Zygote:
                 os._exit(0)
             self._one(req)
 
-    def _one(self, req: dict[str, Any]) -> None:
+    def _fork_child(self) -> _Child:
+        """Fork a locked-down child that waits for its job on its request pipe (the first frame)."""
         out_r, out_w = os.pipe()
         req_r, req_w = os.pipe()
         resp_r, resp_w = os.pipe()
         pid = os.fork()
         if pid == 0:
             try:
-                os.close(out_r)
-                os.close(req_w)
-                os.close(resp_r)
+                for fd in (out_r, req_w, resp_r):
+                    os.close(fd)
                 null = os.open("/dev/null", os.O_RDONLY)
                 os.dup2(null, 0)
                 os.dup2(out_w, 1)
                 os.dup2(out_w, 2)
                 self.sock.detach()
-                self._lock_down(req["limits"], (req_r, resp_w))
-                child.serve(req["src"], req["entry_point"], req["mode"], req_r, resp_w)
+                self._lock_down_base((req_r, resp_w))
+                job = json.loads(wire.recv_frame(req_r))
+                _apply_limits(job["limits"])
+                child.serve(job["src"], job["entry_point"], job["mode"], req_r, resp_w)
+            except EOFError:
+                pass  # the zygote went away before handing a job
             except BaseException as exc:  # noqa: BLE001
                 try:
-                    msg = repr(("setup_error", f"{type(exc).__name__}: {exc}"))
-                    wire.send_frame(resp_w, msg.encode())
+                    wire.send_frame(resp_w, codec.dumps(["setup_error", f"{type(exc).__name__}: {exc}"]))
                 except BaseException:  # noqa: BLE001
                     pass
             finally:
@@ -238,35 +241,106 @@ class Zygote:
             pidfd = os.pidfd_open(pid)
         except OSError:
             pidfd = os.open("/dev/null", os.O_RDONLY)  # the judge then kills through this zygote only
+        return _Child(pid, out_r, resp_r, req_w, pidfd)
+
+    def _one(self, req: dict[str, Any]) -> None:
+        """Hand one job to a waiting child, pass its pipes to the judge, fork the next child while this one
+        runs, then wait for it, clean up, and report how it ended."""
+        current = self.warm if self.warm is not None else self._fork_child()
+        self.warm = None
         try:
-            socket.send_fds(self.sock, [b"F"], [out_r, resp_r, req_w, pidfd])
+            wire.send_frame(current.req_w, json.dumps(req).encode())
+        except OSError:  # the waiting child died: start a fresh one
+            current.close()
+            _reap_all()
+            current = self._fork_child()
+            wire.send_frame(current.req_w, json.dumps(req).encode())
+        try:
+            socket.send_fds(self.sock, [b"F"], current.fds())
         finally:
-            for fd in (out_r, resp_r, req_w, pidfd):
-                os.close(fd)
-        _, status, usage = os.wait4(pid, 0)
-        if self.in_pidns:
+            current.close()
+        if self.prefork:
+            self.warm = self._fork_child()
+        _, status, usage = os.wait4(current.pid, 0)
+        self._kill_leftovers(current.pid)
+        _empty(self.scratch)
+        _send_json(self.sock, {"status": status, "maxrss_kb": usage.ru_maxrss})
+
+    def _kill_leftovers(self, pid: int) -> None:
+        """Anything the sample left (nothing, where seccomp holds), sparing the next waiting child."""
+        spare = {1, os.getpid()} | ({self.warm.pid} if self.warm is not None else set())
+        if self.in_pidns and self.warm is None:
             try:
                 os.kill(-1, signal.SIGKILL)  # as pid 1: everything else in this namespace
             except ProcessLookupError:
                 pass
+        elif self.in_pidns:
+            for name in os.listdir("/proc"):
+                if name.isdigit() and int(name) not in spare:
+                    try:
+                        os.kill(int(name), signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
         else:
             try:
                 os.killpg(pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
-        _reap_all()
-        _empty(self.scratch)
-        _send_json(self.sock, {"status": status, "maxrss_kb": usage.ru_maxrss})
+        for reaped in _reap_all():
+            if self.warm is not None and reaped == self.warm.pid:
+                self.warm.close()
+                self.warm = None
 
 
-def _reap_all() -> None:
+@dataclass
+class _Child:
+    """The zygote's handles on one forked child: its pid, pipes and pidfd."""
+
+    pid: int
+    out_r: int
+    resp_r: int
+    req_w: int
+    pidfd: int
+
+    def fds(self) -> list[int]:
+        return [self.out_r, self.resp_r, self.req_w, self.pidfd]
+
+    def close(self) -> None:
+        for fd in self.fds():
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+def _apply_limits(limits: dict[str, Any]) -> None:
+    """This job's rlimits and CPU-time timer (lowering limits needs no privilege, even after seccomp)."""
+    cpu = int(limits.get("cpu_s", 5))
+    for res, value in (
+        (resource.RLIMIT_CPU, (cpu, cpu + 1)),
+        (resource.RLIMIT_AS, int(limits["memory_bytes"])),
+        (resource.RLIMIT_FSIZE, int(limits["file_size_bytes"])),
+        (resource.RLIMIT_NOFILE, int(limits["open_files"])),
+        (resource.RLIMIT_CORE, 0),
+    ):
+        resource.setrlimit(res, value if isinstance(value, tuple) else (value, value))
+    cpu_timer = limits.get("cpu_timer_s")
+    if cpu_timer:
+        # SIGPROF (default action: terminate) once the process has used this much CPU time
+        signal.setitimer(signal.ITIMER_PROF, float(cpu_timer))
+
+
+def _reap_all() -> list[int]:
+    """Reap every exited child; return their pids."""
+    reaped: list[int] = []
     while True:
         try:
             pid, _ = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
-            return
+            return reaped
         if pid == 0:
-            return
+            return reaped
+        reaped.append(pid)
 
 
 def _attempts(scratch: str) -> dict[str, str]:
