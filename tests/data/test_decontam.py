@@ -19,6 +19,11 @@ def test_decontamination_finds_the_problem(humaneval: ProblemSet) -> None:
     assert d.matches(leaked.replace("    ", "\t")) == ["HumanEval/0"]
     clean = "from typing import List\n\n\ndef mean(numbers: List[float]) -> float:\n    return sum(numbers) / len(numbers)\n"
     assert d.matches(clean) == []
+    # Generic runs shared with docstring examples are not contamination.
+    assert d.matches("TABLE = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\nNAMES = ['a', 'b', 'c']\n") == []
+    # The solution body of a long problem alone is enough.
+    p = humaneval["HumanEval/129"]
+    assert d.matches("def f(grid, k):\n" + p.canonical_solution) == ["HumanEval/129"]
 
 
 def test_corpus_reports_contaminated_tasks(humaneval: ProblemSet, tmp_path: Path) -> None:

@@ -130,10 +130,13 @@ def _register_train(sub: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     demo.add_argument("--out", default="runs/train-demo")
     demo.add_argument("--model", default="codex-tiny", choices=sorted(SHAPES))
-    demo.add_argument("--tokens", type=int, default=1_500_000, help="training token budget (default 1.5M)")
+    demo.add_argument("--tokens", type=int, default=1_000_000, help="training token budget (default 1M)")
     demo.add_argument("--vocab-size", type=int, default=8192)
     demo.add_argument("--site-packages", action="store_true", help="add this environment's site-packages")
     demo.add_argument("--compile", action="store_true")
+    demo.add_argument(
+        "--eval-samples", type=int, default=1, help="HumanEval samples per problem after export (0 skips; default 1)"
+    )
     demo.add_argument("--no-progress", action="store_true")
     demo.set_defaults(func=cmd_train_demo)
 
@@ -271,6 +274,7 @@ def cmd_train_demo(args: argparse.Namespace) -> int:
         vocab_size=args.vocab_size,
         site_packages=args.site_packages,
         compile=args.compile,
+        eval_samples=args.eval_samples,
         progress=not args.no_progress,
     )
     summary = run_demo(cfg)
@@ -291,6 +295,8 @@ def cmd_train_demo(args: argparse.Namespace) -> int:
         f"({tr['val_bpb']:.3f} bits/byte), {tr['tokens_per_s']:,.0f} tokens/s"
     )
     console.print(f"exported: {summary['export_dir']}  (summary: {Path(args.out) / 'summary.json'})")
+    if "humaneval" in summary:
+        console.print_json(json.dumps(summary["humaneval"]))
     return 0
 
 

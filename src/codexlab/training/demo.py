@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 import sysconfig
 import time
 from dataclasses import asdict, dataclass
@@ -29,14 +31,16 @@ from codexlab.training.trainer import TrainConfig, load_trained_model, train
 class DemoConfig:
     out: str = "runs/train-demo"
     model: str = "codex-tiny"
-    tokens: int = 1_500_000
-    ctx: int = 256
-    batch_size: int = 16
+    tokens: int = 1_000_000
+    ctx: int = 1024  # HumanEval prompts (up to ~450 tokens here) plus the completion must fit
+    batch_size: int = 4
     lr: float = 2e-3
     vocab_size: int = 8192
     site_packages: bool = False
     compile: bool = False
     compare_plain_bpe: bool = True
+    eval_samples: int = 1  # HumanEval samples per problem after export; 0 skips evaluation
+    eval_max_tokens: int = 128
     progress: bool = True
 
 
@@ -134,5 +138,24 @@ def run_demo(cfg: DemoConfig) -> dict[str, Any]:
     summary["model"] = {**asdict(model.cfg), "non_embedding_params": model.cfg.non_embedding_params()}
     export_dir = export_gpt(model, tokenizer, out / "model")
     summary["export_dir"] = str(export_dir)
+    if cfg.eval_samples:
+        summary["humaneval"] = evaluate_export(export_dir, out / "humaneval", cfg)
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
     return summary
+
+
+def evaluate_export(export_dir: Path, run_dir: Path, cfg: DemoConfig) -> dict[str, Any]:
+    """`codexlab run --model EXPORT` (the transformers backend), exactly as a user would call it; resumable."""
+    say = stderr_console.print
+    say(f"[bold]6/6 HumanEval[/] {cfg.eval_samples} sample(s) per problem through the transformers backend")
+    cmd = [
+        sys.executable, "-m", "codexlab.cli.main", "run", "--model", str(export_dir), "--backend", "transformers",
+        "--device", "cpu", "--n", str(cfg.eval_samples), "--temperature", "0" if cfg.eval_samples == 1 else "0.8",
+        "--max-tokens", str(cfg.eval_max_tokens), "--run-dir", str(run_dir), "--json",
+    ]  # fmt: skip
+    if not cfg.progress:
+        cmd.append("--no-progress")
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, check=False)
+    if proc.returncode != 0:
+        return {"command": " ".join(cmd), "error": f"exit status {proc.returncode}"}
+    return {"command": " ".join(cmd), "result": json.loads(proc.stdout)}
