@@ -1,6 +1,7 @@
 """String helpers: some pure, some not, to exercise every rule of the harvester."""
 
 import functools
+import io
 import random
 import re
 import sys
@@ -126,3 +127,16 @@ def words_upper(text):
 def program_name():
     """The file name of the running program."""
     return sys.argv[0].rsplit("/", 1)[-1]
+
+
+def loud_slug(text):
+    """slugify, announced: impure through a helper it calls."""
+    return shout(slugify(text))
+
+
+def table(rows):
+    """Rows of cells as tab-separated lines, built in a StringIO (local buffers are pure)."""
+    buf = io.StringIO()
+    for row in rows:
+        buf.write("\t".join(str(c) for c in row) + "\n")
+    return buf.getvalue()

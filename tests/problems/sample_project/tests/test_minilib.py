@@ -13,6 +13,7 @@ def test_text():
     assert textutil.scaled_gcd(12, 18) == 6
     assert textutil.double(2) == 4
     assert textutil.words_upper("a b") == ["A", "B"]
+    assert textutil.table([[1, "x"], [2, "y"]]) == "1\tx\n2\ty\n"
 
 
 def test_math():
@@ -28,6 +29,7 @@ def test_impure():
     xs = []
     assert textutil.append_one(xs) == 1
     assert textutil.bump() == 1
+    assert textutil.loud_slug("A b") == "A-B"
 
 
 def test_objects():
