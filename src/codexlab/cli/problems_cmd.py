@@ -42,7 +42,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     hv = cmds.add_parser("harvest", help="trace a project's test suite and turn its pure functions into problems",
                          description="Run DIR's tests (pytest or unittest) under a tracer, record literal inputs "
                          "and outputs of the functions they call, and write problems whose canonical solutions "
-                         "pass. Runs the suite unsandboxed: point it only at code you trust.")
+                         "pass (checked on the process executor unless --executor says otherwise). Runs the "
+                         "suite unsandboxed: point it only at code you trust.")
     hv.add_argument("dir", type=Path, help="project root (or an installed package folder that ships tests)")
     hv.add_argument("--out", type=Path, required=True, help="problems file to write (JSONL)")
     hv.add_argument("--source", type=Path, action="append", metavar="PATH",
