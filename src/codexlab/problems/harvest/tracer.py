@@ -9,7 +9,6 @@ calls and finally runs every problem through an executor, so what slips through 
 from __future__ import annotations
 
 import sys
-import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -157,13 +156,12 @@ class CallTracer:
         self._stack: list[_Active] = []
 
     def __enter__(self) -> CallTracer:
-        threading.setprofile(self._hook)
+        # the running thread only: one call stack, and a test's own threads are rarely about pure functions
         sys.setprofile(self._hook)
         return self
 
     def __exit__(self, *exc: object) -> None:
         sys.setprofile(None)
-        threading.setprofile(None)  # type: ignore[arg-type]
         self._stack.clear()
 
     def _taint(self, why: str) -> None:
