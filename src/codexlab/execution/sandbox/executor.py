@@ -1,8 +1,9 @@
 """The sandbox executor: a pool of judge processes, each with its own zygote; dedup of identical programs.
 
 Each worker thread owns one judge process and enforces the whole-sample backstop: if a judge does not
-answer within the sample's time limit plus a grace period (a test looping without calling the sample),
-the judge and its zygote are killed and restarted and the sample is judged a timeout.
+answer within the sample's longest possible time (its wall-clock limit, stretched at most by the judge's
+run-queue credit) plus a grace period (a test looping without calling the sample), the judge and its
+zygote are killed and restarted and the sample is judged a timeout.
 """
 
 from __future__ import annotations
@@ -78,13 +79,14 @@ class _Judge:
             wire.send_frame(self.w, json.dumps(msg).encode())
         except OSError:
             return Verdict(Status.ERROR, "the sandbox judge is gone", isolation=self.isolation), False
-        reply = self._read(job.limits.timeout_s + grace_s)
+        backstop = job.limits.timeout_s * (1 + judge_mod.MAX_LOAD_EXTENSION) + grace_s
+        reply = self._read(backstop)
         if reply is None:
             return (
                 Verdict(
                     Status.TIMEOUT,
                     "whole-sample backstop reached: the tests did not finish",
-                    job.limits.timeout_s + grace_s,
+                    backstop,
                     isolation=self.isolation,
                 ),
                 False,

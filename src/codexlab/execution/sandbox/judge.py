@@ -25,6 +25,7 @@ from codexlab.execution.sandbox import codec, wire
 from codexlab.execution.types import Status, Verdict
 
 MAX_MESSAGE_BYTES = 16 << 20
+MAX_LOAD_EXTENSION = 4.0  # a wall-clock limit may stretch to 1 + this times itself under CPU contention
 TRACEBACK_CHARS = 4000
 
 
@@ -64,9 +65,13 @@ def _compile_problem(d: dict[str, str]) -> Problem:
 class Channel:
     """The judge's side of one sample: request/response pipes, capped output, deadline, pidfd."""
 
-    def __init__(self, fds: list[int], deadline: float, output_cap: int) -> None:
+    def __init__(self, fds: list[int], start: float, limit_s: float, output_cap: int) -> None:
         self.out_r, self.resp_r, self.req_w, self.pidfd = fds
-        self.deadline = deadline
+        self.deadline = start + limit_s
+        # time the sample spent runnable but waiting for a CPU is not charged to it, up to this much
+        self.latest = start + limit_s * (1 + MAX_LOAD_EXTENSION)
+        self.credited_wait = 0.0
+        self.host_pid = _pid_of(self.pidfd)
         self.output_cap = output_cap
         self.output = bytearray()
         self.sel = selectors.DefaultSelector()
@@ -88,8 +93,9 @@ class Channel:
                     del self.pending[: 4 + n]
                     return self._parse(body)
             left = self.deadline - time.monotonic()
-            if left <= 0:
+            if left <= 0 and not self._extend_for_load():
                 raise Stop(Status.TIMEOUT, "time limit reached")
+            left = max(left, 0.001)
             for key, _ in self.sel.select(left):
                 fd = int(key.fd)  # type: ignore[arg-type]
                 chunk = os.read(fd, 1 << 20)
@@ -105,6 +111,17 @@ class Channel:
                     raise Stop(Status.ERROR, "the sample's process ended without answering")
                 else:
                     self.pending += chunk
+
+    def _extend_for_load(self) -> bool:
+        """Move the deadline by the sample's new run-queue wait (a loaded machine is not the sample's fault);
+        False when there is none to credit or the cap is reached."""
+        wait = _run_queue_wait(self.host_pid)
+        extra = wait - self.credited_wait
+        if extra <= 0.001 or self.deadline >= self.latest:
+            return False
+        self.credited_wait = wait
+        self.deadline = min(self.latest, self.deadline + extra)
+        return True
 
     @staticmethod
     def _parse(body: bytes) -> tuple[Any, ...]:
@@ -147,6 +164,30 @@ class Channel:
         self.sel.close()
         for fd in (self.out_r, self.resp_r, self.req_w, self.pidfd):
             os.close(fd)
+
+
+def _pid_of(pidfd: int) -> int | None:
+    """The process's pid as this judge sees it (the child lives in the zygote's pid namespace)."""
+    try:
+        with open(f"/proc/self/fdinfo/{pidfd}") as f:
+            for line in f:
+                if line.startswith("Pid:"):
+                    pid = int(line.split()[1])
+                    return pid if pid > 0 else None
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def _run_queue_wait(pid: int | None) -> float:
+    """Seconds the process has spent runnable but waiting for a CPU (/proc/<pid>/schedstat), 0 if unknown."""
+    if pid is None:
+        return 0.0
+    try:
+        with open(f"/proc/{pid}/schedstat") as f:
+            return int(f.read().split()[1]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 _NOT_REBUILT = (SystemExit, KeyboardInterrupt, GeneratorExit, StopIteration, StopAsyncIteration)
@@ -227,7 +268,7 @@ class Judge:
         _, fds, _, _ = socket.recv_fds(self.sock, 16, 4)
         if len(fds) != 4:
             raise RuntimeError("the zygote sent no descriptors")
-        chan = Channel(fds, start + float(limits["timeout_s"]), int(limits["output_bytes"]))
+        chan = Channel(fds, start, float(limits["timeout_s"]), int(limits["output_bytes"]))
         try:
             status, detail, tb = self._judge(chan, problem, mode)
         finally:
