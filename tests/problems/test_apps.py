@@ -66,6 +66,10 @@ def test_prompt_keeps_the_statement(apps_file: Path) -> None:
     assert isinstance(fn, ast.FunctionDef) and fn.name == "main"
     assert QUESTION in (ast.get_docstring(fn) or "")
     assert problems["APPS/12"].entry_point == "call_solution"
+    for tid in ("APPS/12", "APPS/13"):  # call-based: the statement is the function's docstring
+        tree = ast.parse(problems[tid].prompt)  # and the prompt compiles on its own
+        fns = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name in ("biggest", "divmod2")]
+        assert len(fns) == 1 and ast.get_docstring(fns[0]).startswith("Return the")
     assert problems["APPS/13"].entry_point == "divmod2"
     assert problems["APPS/14"].canonical_solution == ""
     # the first solution does not compile inside a function (star import), the second is used
@@ -155,8 +159,9 @@ def test_cli_apps_then_check(apps_file: Path, tmp_path: Path, capsys) -> None:
     assert summary["passed"] == 4 and list(summary["failed"]) == ["APPS/14"]
 
 
-def test_stdin_problems_in_a_judge_mode_executor(apps_file: Path) -> None:
-    """Where the tests run in a separate judge process, stdin must still be replaced in the sample's."""
+def test_apps_problems_in_a_judge_mode_executor(apps_file: Path) -> None:
+    """Where the tests run in a separate judge process, stdin must still be replaced in the sample's,
+    and a Solution instance never has to cross from the sample to the judge."""
     from codexlab import execution
 
     make = getattr(execution, "make_executor", None)
@@ -170,9 +175,12 @@ def test_stdin_problems_in_a_judge_mode_executor(apps_file: Path) -> None:
     problems = load_apps(apps_file)
     cases = {"ok": STDIN_CASES["correct"], "wrong": STDIN_CASES["wrong"], "exit3": STDIN_CASES["exit3"]}
     jobs = [ExecutionJob(k, problems["APPS/10"], code, Limits(timeout_s=2.0)) for k, (code, _, _) in cases.items()]
-    jobs.append(ExecutionJob("echo", problems["APPS/11"], problems["APPS/11"].canonical_solution))
+    for tid in ("APPS/11", "APPS/12", "APPS/13"):
+        jobs.append(ExecutionJob(tid, problems[tid], problems[tid].canonical_solution))
+    jobs.append(ExecutionJob("class_wrong", problems["APPS/12"], "        return min(xs)\n"))
     with executor:
         verdicts = dict(executor.map(jobs))
-    assert verdicts["ok"].passed and verdicts["echo"].passed
+    assert all(verdicts[k].passed for k in ("ok", "APPS/11", "APPS/12", "APPS/13")), verdicts
+    assert verdicts["class_wrong"].status is Status.FAILED
     assert verdicts["wrong"].status is Status.FAILED and "case 0" in verdicts["wrong"].detail
     assert verdicts["exit3"].status is Status.ERROR

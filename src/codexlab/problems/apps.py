@@ -9,8 +9,9 @@ its body, a whole program indented once. A function body, not a top-level progra
 stop sequences ("\\nprint", "\\nif", ...) would cut a top-level program short. The entry point is a
 helper in the prompt, `run_program(stdin_text) -> printed text`, so stdin is replaced inside the sample's
 own process; the test compares outputs (trailing whitespace and blank edge lines ignored, or equal
-whitespace-separated tokens). Call-based problems (`fn_name`) keep APPS's starter code; the test calls the
-function, or `call_solution(*args)` = `Solution().fn(*args)` for class starter code.
+whitespace-separated tokens). Call-based problems (`fn_name`) keep APPS's starter code with the statement
+as its function's docstring; the test calls the function, or `call_solution(*args)` =
+`Solution().fn(*args)` for class starter code.
 """
 
 from __future__ import annotations
@@ -203,14 +204,17 @@ def _method_body(solution: str, fn_name: str, indent: str) -> str:
 def _call_problem(task_id: str, question: str, starter: str, fn_name: str, inputs: list[Any],
                   outputs: list[Any], solutions: list[str], path: Path, lineno: int) -> Problem:
     starter = _expand_leading_tabs(starter).rstrip() + "\n"
-    if not _compiles(starter + "        pass\n") and not _compiles(starter + "    pass\n"):
-        raise InputError(path, "field 'starter_code' does not end in a function header", lineno)
+    header = [ln for ln in starter.splitlines() if ln.strip()][-1]
+    indent = header[: len(header) - len(header.lstrip())] + "    "
     in_class = "class Solution" in starter
     entry = CALL_ENTRY_POINT if in_class else fn_name
     helper = _CALL_HELPER.format(fn_name=fn_name) if in_class else ""
-    header = [ln for ln in starter.splitlines() if ln.strip()][-1]
-    indent = header[: len(header) - len(header.lstrip())] + "    "
-    prompt = f'"""\n{_docstring(question, "")}\n"""\n\nfrom typing import *\n\n\n{helper}{starter}'
+    # The statement becomes the docstring of the starter's function, as in HumanEval: the prompt then
+    # compiles on its own, and the completion continues the body at the docstring's indentation.
+    doc = f'{indent}"""\n{_docstring(question, indent)}\n{indent}"""\n'
+    prompt = f"from typing import *\n\n\n{helper}{starter}{doc}"
+    if not _compiles(prompt):
+        raise InputError(path, "field 'starter_code' does not end in a function header", lineno)
     body = ""
     for sol in solutions:
         candidate = _method_body(sol, fn_name, indent)
