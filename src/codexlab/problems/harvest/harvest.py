@@ -137,9 +137,14 @@ def harvest(root: str | Path, sources: list[Path] | None = None, tests: list[str
     found, tail = trace_suite(Path(root), sources, tests, framework, max_calls, timeout_s)
     rows: list[dict[str, Any]] = found["functions"]
     candidates = []
+    by_id: dict[str, dict[str, Any]] = {}
     for row in rows:
         if row.get("reason") is None:
-            candidates.append(Problem(_task_id(row), row["prompt"], row["name"], row["solution"], row["test"]))
+            task_id = _task_id(row)
+            if task_id in by_id:  # two definitions under one name (say, in if/else): tell them apart
+                task_id += f"@{row['line']}"
+            by_id[task_id] = row
+            candidates.append(Problem(task_id, row["prompt"], row["name"], row["solution"], row["test"]))
     own_executor = executor is None
     executor = executor or ProcessExecutor()
     try:
@@ -147,7 +152,6 @@ def harvest(root: str | Path, sources: list[Path] | None = None, tests: list[str
     finally:
         if own_executor:
             executor.close()
-    by_id = {_task_id(row): row for row in rows if row.get("reason") is None}
     for task_id, why in failures.items():
         by_id[task_id]["reason"] = f"canonical solution fails its recorded tests ({why})"
     dropped = Counter(reason_category(r["reason"]) for r in rows if r.get("reason"))
