@@ -80,3 +80,22 @@ def test_bad_parameters(kwargs, message) -> None:
 def test_chain_length_rejects_other_ids() -> None:
     with pytest.raises(ValueError):
         chain_length("HumanEval/3")
+
+
+def test_cli_blocks(tmp_path, capsys) -> None:
+    import json
+
+    from codexlab.cli.main import main
+    from codexlab.problems import load_problems_file
+
+    out = tmp_path / "blocks.jsonl"
+    assert main(["problems", "blocks", "--out", str(out), "--lengths", "1,3-4", "--n-per-length", "2",
+                 "--seed", "5", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    problems = load_problems_file(out)
+    assert summary["problems"] == 6 and summary["digest"] == problems.digest
+    assert sorted({chain_length(t) for t in problems}) == [1, 3, 4]
+    assert problems.digest == generate_building_blocks(2, [1, 3, 4], seed=5).digest
+    for bad in (["--lengths", "0-2"], ["--lengths", "a-b"], ["--n-per-length", "0"]):
+        assert main(["problems", "blocks", "--out", str(out), *bad]) == 2
+        assert "codexlab: error:" in capsys.readouterr().err
