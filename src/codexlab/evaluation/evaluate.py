@@ -5,6 +5,7 @@ Verdicts are journaled as they arrive, so an interrupted evaluation resumes; ide
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections import Counter
@@ -134,7 +135,7 @@ def evaluate_samples(
     program_of: list[str] = []
     for row in rows:
         job = ExecutionJob(key="", problem=problems[row.task_id], completion=row.completion, limits=limits)
-        h = job.program_hash
+        h = verdict_key(job, executor)
         program_of.append(h)
         if h not in cache and h not in jobs:
             jobs[h] = ExecutionJob(key=h, problem=job.problem, completion=job.completion, limits=limits)
@@ -168,6 +169,14 @@ def evaluate_samples(
         unique_programs=len(count_by_hash),
         ks=ks or [],
     )
+
+
+def verdict_key(job: ExecutionJob, executor: Executor) -> str:
+    """What a cached verdict is keyed by: the program (with its limits) and the executor that judged it.
+
+    A verdict from a weaker executor (e.g. the forgeable process executor) is never reused by a stronger one.
+    """
+    return hashlib.sha256(f"{executor.name}\0{job.program_hash}".encode()).hexdigest()
 
 
 def _store_samples(store: RunStore, rows: list[SampleRow], program_of: list[str]) -> None:
