@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 from dataclasses import asdict
 from pathlib import Path
@@ -260,7 +261,8 @@ def cmd_train_run(args: argparse.Namespace) -> int:
         progress=not args.no_progress,
     )
     result = train(tc)
-    console.print_json(json.dumps(asdict(result)))
+    if os.environ.get("RANK", "0") == "0":  # under torchrun, one summary
+        console.print_json(json.dumps(asdict(result)))
     return 0
 
 
