@@ -68,7 +68,7 @@ def limits_for_config(config: dict[str, Any]) -> Limits:
 def import_run_dir(run_dir: str | Path, problems: ProblemSet | None = None) -> RunStore:
     """Build (or complete) run.sqlite from a run directory's JSONL files; returns the open store.
 
-    Verdicts come from the results file and journal, keyed by the same program hash `evaluate` uses.
+    Verdicts come from the results file, keyed by the program's content hash (prompt, completion, tests, limits).
     """
     run_dir = Path(run_dir)
     started = time.time()
@@ -98,12 +98,9 @@ def import_run_dir(run_dir: str | Path, problems: ProblemSet | None = None) -> R
     added = store.add_samples(records, hashes)
     store.link_programs((r["task_id"], int(r["sample_id"]), h) for r, h in zip(records, hashes) if h)
     results_path = Path(f"{samples_path}_results.jsonl")
-    journal = Path(f"{results_path}.journal")
-    if journal.exists():
-        for _, obj in read_jsonl(journal, allow_torn_tail=True):
-            if "program_hash" in obj and "status" in obj:
-                store.add_verdict(obj["program_hash"], Verdict.from_dict(obj))
-    elif results_path.exists():
+    if results_path.exists():
+        # verdicts are linked through the results file, row by row; the journal's keys also name the executor,
+        # which the results do not record, so an evaluation that never finished is left for `evaluate` to resume
         results = with_sample_ids([o for _, o in read_jsonl(results_path)])
         by_key = {(r["task_id"], int(r["sample_id"])): h for r, h in zip(records, hashes)}
         for res in results:
