@@ -70,8 +70,10 @@ class Channel:
         self.deadline = start + limit_s
         # time the sample spent runnable but waiting for a CPU is not charged to it, up to this much
         self.latest = start + limit_s * (1 + MAX_LOAD_EXTENSION)
-        self.credited_wait = 0.0
         self.host_pid = _pid_of(self.pidfd)
+        # credited: run-queue wait of the sample's process and of this judge (whose test code and
+        # message handling are on the sample's clock too) since the sample started
+        self.credited_wait = self._waited()
         self.output_cap = output_cap
         self.output = bytearray()
         self.sel = selectors.DefaultSelector()
@@ -112,10 +114,13 @@ class Channel:
                 else:
                     self.pending += chunk
 
+    def _waited(self) -> float:
+        return _run_queue_wait(self.host_pid) + _run_queue_wait("self")
+
     def _extend_for_load(self) -> bool:
         """Move the deadline by the sample's new run-queue wait (a loaded machine is not the sample's fault);
         False when there is none to credit or the cap is reached."""
-        wait = _run_queue_wait(self.host_pid)
+        wait = self._waited()
         extra = wait - self.credited_wait
         if extra <= 0.001 or self.deadline >= self.latest:
             return False
@@ -179,7 +184,7 @@ def _pid_of(pidfd: int) -> int | None:
     return None
 
 
-def _run_queue_wait(pid: int | None) -> float:
+def _run_queue_wait(pid: int | str | None) -> float:
     """Seconds the process has spent runnable but waiting for a CPU (/proc/<pid>/schedstat), 0 if unknown."""
     if pid is None:
         return 0.0
@@ -268,7 +273,8 @@ class Judge:
         _, fds, _, _ = socket.recv_fds(self.sock, 16, 4)
         if len(fds) != 4:
             raise RuntimeError("the zygote sent no descriptors")
-        chan = Channel(fds, start, float(limits["timeout_s"]), int(limits["output_bytes"]))
+        # the sample's clock starts once its process has its job (the zygote's own latency is not its fault)
+        chan = Channel(fds, time.monotonic(), float(limits["timeout_s"]), int(limits["output_bytes"]))
         try:
             status, detail, tb = self._judge(chan, problem, mode)
         finally:
