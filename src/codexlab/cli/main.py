@@ -20,6 +20,9 @@ COMMAND_MODULES = [
     "codexlab.cli.runs_cmd",
     "codexlab.cli.analyze_cmd",
     "codexlab.cli.report_cmd",
+    "codexlab.cli.blocks_cmd",
+    "codexlab.cli.curate_cmd",
+    "codexlab.cli.docstrings_cmd",
 ]
 
 

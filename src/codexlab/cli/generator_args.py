@@ -1,0 +1,27 @@
+"""Build a generator from the shared model/sampling arguments (for the blocks, curate and docstrings commands)."""
+
+from __future__ import annotations
+
+import argparse
+
+from codexlab.generation.types import Generator
+
+
+def generator_from_args(args: argparse.Namespace, prompt_format: str | None = None) -> Generator:
+    """The generator `run` would build for these arguments; `prompt_format` overrides --prompt-format."""
+    from codexlab.generation.registry import load_generator
+
+    return load_generator(
+        args.model,
+        backend=args.backend,
+        prompt_format=prompt_format or args.prompt_format,
+        n_ctx=args.n_ctx,
+        n_threads=args.threads,
+        base_url=args.base_url,
+        concurrency=args.api_concurrency,
+        timeout=args.api_timeout,
+        max_retries=args.api_retries,
+        device=args.device,
+        tensor_parallel_size=args.tensor_parallel_size,
+        data_parallel_size=args.data_parallel_size,
+    )

@@ -1,0 +1,1 @@
+"""Codex-S data curation: sample-and-judge helpers and filtering a problem set by what a model can solve."""

@@ -1,0 +1,97 @@
+"""Loss masking for supervised fine-tuning: only solution tokens are targets."""
+
+from __future__ import annotations
+
+import torch
+
+from codexlab.problems import Problem
+from codexlab.training.model import GPT, GPTConfig
+from codexlab.training.sft import (
+    IGNORE_INDEX,
+    build_example,
+    collate,
+    masked_loss,
+    problem_example,
+    solution_loss,
+    train_sft,
+)
+
+
+def byte_encode(text: str) -> list[int]:
+    return list(text.encode())
+
+
+PROBLEM = Problem("T/0", 'def add(a, b):\n    """Return a + b."""\n', "add", "    return a + b\n",
+                  "def check(candidate):\n    assert candidate(1, 2) == 3\n")
+
+
+def test_labels_are_ignore_exactly_on_prompt_tokens() -> None:
+    ex = problem_example(PROBLEM, byte_encode, max_len=512, eos_id=0)
+    n_prompt = len(byte_encode(PROBLEM.prompt))
+    solution = byte_encode(PROBLEM.canonical_solution) + [0]
+    assert ex.prompt_len == n_prompt
+    assert ex.input_ids == byte_encode(PROBLEM.prompt) + solution
+    assert ex.labels[:n_prompt] == [IGNORE_INDEX] * n_prompt
+    assert ex.labels[n_prompt:] == solution
+    assert IGNORE_INDEX not in ex.labels[n_prompt:]
+
+
+def test_truncation_drops_prompt_start_and_keeps_solution() -> None:
+    ex = build_example(list(range(1, 11)), [50, 51, 52], max_len=6)
+    assert ex.input_ids == [8, 9, 10, 50, 51, 52]
+    assert ex.labels == [IGNORE_INDEX] * 3 + [50, 51, 52]
+
+
+def test_shifted_targets_and_padding_are_masked() -> None:
+    a = build_example([1, 2, 3], [4, 5], max_len=16)
+    b = build_example([1], [6], max_len=16)
+    idx, targets = collate([a, b], pad_id=0)
+    assert idx.tolist() == [[1, 2, 3, 4], [1, 0, 0, 0]]
+    # target i is the token at i + 1: the first solution token is predicted from the last prompt token
+    assert targets.tolist() == [[IGNORE_INDEX, IGNORE_INDEX, 4, 5], [6, IGNORE_INDEX, IGNORE_INDEX, IGNORE_INDEX]]
+
+
+def test_loss_changes_only_with_solution_positions() -> None:
+    torch.manual_seed(0)
+    ex = build_example([1, 2, 3, 4], [5, 6, 7], max_len=16)
+    idx, targets = collate([ex])
+    logits = torch.randn(1, idx.shape[1], 16)
+    base = masked_loss(logits, targets)
+    prompt_pos = (targets[0] == IGNORE_INDEX).nonzero().flatten().tolist()
+    solution_pos = (targets[0] != IGNORE_INDEX).nonzero().flatten().tolist()
+    assert prompt_pos == [0, 1, 2] and solution_pos == [3, 4, 5]
+
+    changed_prompt = logits.clone()
+    changed_prompt[0, prompt_pos] += torch.randn(len(prompt_pos), 16) * 5
+    assert torch.allclose(masked_loss(changed_prompt, targets), base)
+
+    changed_solution = logits.clone()
+    changed_solution[0, solution_pos[0]] += torch.randn(16) * 5
+    assert not torch.allclose(masked_loss(changed_solution, targets), base)
+
+    # and it is exactly the mean cross-entropy over the solution tokens
+    manual = torch.nn.functional.cross_entropy(logits[0, solution_pos], targets[0, solution_pos])
+    assert torch.allclose(base, manual)
+
+
+def test_prompt_gradients_come_only_from_solution_targets() -> None:
+    torch.manual_seed(0)
+    ex = build_example([1, 2, 3, 4], [5, 6], max_len=16)
+    idx, targets = collate([ex])
+    logits = torch.randn(1, idx.shape[1], 16, requires_grad=True)
+    masked_loss(logits, targets).backward()
+    assert logits.grad is not None
+    grad_norm = logits.grad[0].abs().sum(dim=-1)
+    assert torch.all(grad_norm[:3] == 0)
+    assert torch.all(grad_norm[3:] > 0)
+
+
+def test_finetuning_codexlab_gpt_lowers_solution_loss() -> None:
+    torch.manual_seed(0)
+    model = GPT(GPTConfig(vocab_size=256, n_layer=1, n_head=2, d_model=32, ctx=128))
+    examples = [problem_example(PROBLEM, byte_encode, max_len=128, eos_id=0)]
+    before = solution_loss(model, examples)
+    result = train_sft(model, examples, steps=12, lr=3e-3, batch_size=1)
+    after = solution_loss(model, examples)
+    assert len(result.losses) == 12
+    assert after < before
