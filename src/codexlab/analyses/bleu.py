@@ -69,8 +69,8 @@ class BleuResult:
             else:
                 t.rows.append([name, 0, None, None, None, None])
         t.notes.append(
-            f"problems with both correct and incorrect samples: {self.problems_both}; mean BLEU of the correct "
-            f"ones higher in {self.problems_correct_higher}"
+            f"(run, problem) pairs with both correct and incorrect samples: {self.problems_both}; mean BLEU of "
+            f"the correct ones higher in {self.problems_correct_higher}"
         )
         return t
 
