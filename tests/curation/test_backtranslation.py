@@ -17,7 +17,7 @@ from codexlab.problems import ProblemSet
 
 
 def _first_string(fn: ast.FunctionDef) -> str:
-    return next(s.value.value for s in fn.body if isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
+    return str(next(s.value.value for s in fn.body if isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)))
 
 
 def _lines(doc: str | None) -> list[str]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import torch
 
-from codexlab.problems import Problem
+from codexlab.problems import Problem, ProblemSet
 from codexlab.training.model import GPT, GPTConfig
 from codexlab.training.sft import (
     IGNORE_INDEX,
@@ -95,3 +98,23 @@ def test_finetuning_codexlab_gpt_lowers_solution_loss() -> None:
     after = solution_loss(model, examples)
     assert len(result.losses) == 12
     assert after < before
+
+
+def test_curate_sft_command_on_exported_checkpoint(tiny_problems_file: Path, humaneval: ProblemSet,
+                                                   tmp_path: Path) -> None:
+    """`codexlab curate sft` end to end on a tiny codexlab GPT exported as a transformers checkpoint."""
+    from codexlab.cli.main import main
+    from codexlab.tokenizer.bpe import train_tokenizer
+    from codexlab.training.hf import export_gpt
+
+    texts = [p.prompt + p.canonical_solution for p in humaneval.values()]
+    tok = train_tokenizer(texts, vocab_size=400, show_progress=False)
+    torch.manual_seed(0)
+    init = export_gpt(GPT(GPTConfig(vocab_size=tok.get_vocab_size(), n_layer=1, n_head=2, d_model=32, ctx=128)),
+                      tok, tmp_path / "init")
+    out = tmp_path / "sft"
+    assert main(["curate", "sft", str(tiny_problems_file), "--init-from", str(init), "--out-dir", str(out),
+                 "--steps", "3", "--batch-size", "2", "--max-len", "96", "--lr", "1e-3"]) == 0
+    report = json.loads((out / "sft.json").read_text())
+    assert report["problems"] == 2 and report["steps"] == 3 and len(report["losses"]) == 3
+    assert (out / "config.json").exists()
