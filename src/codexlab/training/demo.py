@@ -65,7 +65,7 @@ def run_demo(cfg: DemoConfig) -> dict[str, Any]:
         say(f"[dim]corpus: reusing {corpus_dir}")
     else:
         sources, exclude = local_python_sources(cfg.site_packages)
-        say(f"[bold]1/5 corpus[/] from {', '.join(sources)}")
+        say(f"[bold]1/6 corpus[/] from {', '.join(sources)}")
         t0 = time.perf_counter()
         report = build_corpus(
             sources,
@@ -84,7 +84,7 @@ def run_demo(cfg: DemoConfig) -> dict[str, Any]:
         summary["tokenizer"] = json.loads(tok_report.read_text())
         say(f"[dim]tokenizer: reusing {tok_path}")
     else:
-        say(f"[bold]2/5 tokenizer[/] byte-level BPE, {cfg.vocab_size} tokens")
+        say(f"[bold]2/6 tokenizer[/] byte-level BPE, {cfg.vocab_size} tokens")
         t0 = time.perf_counter()
         tokenizer = train_tokenizer(read_texts(corpus_dir), cfg.vocab_size, show_progress=cfg.progress)
         seconds = time.perf_counter() - t0
@@ -106,12 +106,12 @@ def run_demo(cfg: DemoConfig) -> dict[str, Any]:
         meta = ShardMeta(**json.loads((data_dir / META_FILE).read_text()))
         say(f"[dim]shards: reusing {data_dir}")
     else:
-        say("[bold]3/5 shards[/] tokenizing the corpus (2% of files held out for validation)")
+        say("[bold]3/6 shards[/] tokenizing the corpus (2% of files held out for validation)")
         meta = write_shards(read_texts(corpus_dir), tokenizer, data_dir, total=report.files_kept, progress=cfg.progress)
         shutil.copy(tok_path, data_dir / "tokenizer.json")
     summary["shards"] = asdict(meta)
 
-    say(f"[bold]4/5 train[/] {cfg.model} for {cfg.tokens:,} tokens")
+    say(f"[bold]4/6 train[/] {cfg.model} for {cfg.tokens:,} tokens")
     tc = TrainConfig(
         data=str(data_dir),
         out=str(out / "run"),
@@ -132,7 +132,7 @@ def run_demo(cfg: DemoConfig) -> dict[str, Any]:
         result_path.write_text(json.dumps(asdict(train(tc)), indent=2))
     summary["train"] = json.loads(result_path.read_text())
 
-    say("[bold]5/5 export[/] Hugging Face checkpoint")
+    say("[bold]5/6 export[/] Hugging Face checkpoint")
     model, _ = load_trained_model(out / "run")
     assert isinstance(model, GPT)
     summary["model"] = {**asdict(model.cfg), "non_embedding_params": model.cfg.non_embedding_params()}
