@@ -107,7 +107,7 @@ def test_curate_sft_command_on_exported_checkpoint(tiny_problems_file: Path, hum
     from codexlab.tokenizer.bpe import train_tokenizer
     from codexlab.training.hf import export_gpt
 
-    texts = [p.prompt + p.canonical_solution for p in humaneval.values()]
+    texts = [p.prompt + p.canonical_solution for p in list(humaneval.values())[:20]]
     tok = train_tokenizer(texts, vocab_size=400, show_progress=False)
     torch.manual_seed(0)
     init = export_gpt(GPT(GPTConfig(vocab_size=tok.get_vocab_size(), n_layer=1, n_head=2, d_model=32, ctx=128)),
