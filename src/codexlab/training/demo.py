@@ -7,6 +7,7 @@ command resumes at the stage (and, for training, the step) where it stopped. Num
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -24,7 +25,7 @@ from codexlab.reports.progress import stderr_console
 from codexlab.tokenizer.bpe import load_tokenizer, measure_whitespace_saving, train_tokenizer
 from codexlab.training.hf import export_gpt
 from codexlab.training.model import GPT
-from codexlab.training.trainer import TrainConfig, load_trained_model, train
+from codexlab.training.trainer import TrainConfig, cpu_threads, load_trained_model, train
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,9 @@ def evaluate_export(export_dir: Path, run_dir: Path, cfg: DemoConfig) -> dict[st
     ]  # fmt: skip
     if not cfg.progress:
         cmd.append("--no-progress")
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, check=False)
+    # Same thread policy as training: spinning OpenMP threads on a busy CPU make generation crawl.
+    env = {**os.environ, "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", str(cpu_threads()))}
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, check=False, env=env)
     if proc.returncode != 0:
         return {"command": " ".join(cmd), "error": f"exit status {proc.returncode}"}
     return {"command": " ".join(cmd), "result": json.loads(proc.stdout)}
