@@ -176,7 +176,7 @@ def print_report(report: object) -> None:
     from codexlab.data.corpus import CorpusReport
 
     assert isinstance(report, CorpusReport)
-    table = Table(title="corpus filters (files dropped by the first rule they break)")
+    table = Table(title="corpus filters (first rule broken)")
     for col in ("stage", "files", "MB"):
         table.add_column(col, justify="left" if col == "stage" else "right")
     for name, files, size in report.rows():
