@@ -118,7 +118,7 @@ def test_prompt_holds_instruction_and_the_humaneval_prompt() -> None:
 
 @pytest.mark.model
 def test_llama_cpp_chat_with_the_gguf_template(small_model_path: Path, humaneval) -> None:
-    gen = load_generator(str(small_model_path), prompt_format="chat", n_ctx=1024, n_threads=2)
+    gen = load_generator(str(small_model_path), prompt_format="chat", n_ctx=1024, n_threads=1)
     try:
         assert isinstance(gen, ChatGenerator) and gen.model_id.endswith("+chat")
         inner = gen.inner

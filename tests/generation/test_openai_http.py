@@ -35,8 +35,9 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def llama_server(small_model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
+    # one thread: on a busy shared machine llama.cpp's thread barriers make more threads slower, not faster
     cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(small_model_path), "--host", "127.0.0.1",
-           "--port", str(port), "--n_ctx", "2048", "--n_threads", "2"]
+           "--port", str(port), "--n_ctx", "2048", "--n_threads", "1"]
     log = tmp_path_factory.mktemp("llama-server") / "server.log"
     with open(log, "wb") as fh:  # a file, not a pipe: an unread pipe fills up and stalls the server
         proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT)
