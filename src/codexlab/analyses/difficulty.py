@@ -34,5 +34,6 @@ def plot(result: DifficultyResult, path: Path) -> Path:
     ax.hist(rates, bins=[0, 1e-9, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100 - 1e-9, 100], color="tab:blue")
     ax.set_xlabel("per-problem pass rate (%)")
     ax.set_ylabel("problems")
+    ax.yaxis.get_major_locator().set_params(integer=True)
     ax.set_title(f"problem difficulty ({len(rates)} problems)")
     return save(fig, path)
