@@ -30,8 +30,14 @@ def compute(run: RunData) -> DifficultyResult:
 def plot(result: DifficultyResult, path: Path) -> Path:
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(6, 4))
-    rates = [100 * c / n for _, n, c in result.rows]
-    ax.hist(rates, bins=[0, 1e-9, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100 - 1e-9, 100], color="tab:blue")
+    rates = [c / n for _, n, c in result.rows]
+    labels = ["0%"] + [f"{10 * i}-{10 * i + 10}%" for i in range(10)] + ["100%"]
+    counts = [0] * len(labels)
+    for r in rates:  # never-solved and always-solved problems get bars of their own
+        counts[0 if r == 0 else len(labels) - 1 if r == 1 else 1 + min(int(r * 10), 9)] += 1
+    colors = ["tab:red"] + ["tab:blue"] * 10 + ["tab:green"]
+    ax.bar(range(len(labels)), counts, color=colors)
+    ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right", fontsize=8)
     ax.set_xlabel("per-problem pass rate (%)")
     ax.set_ylabel("problems")
     ax.yaxis.get_major_locator().set_params(integer=True)
