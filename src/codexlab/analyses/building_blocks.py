@@ -62,19 +62,34 @@ def compute_from_result(result: EvaluationResult) -> list[LengthRow]:
     return compute(result.per_problem())
 
 
+def exponential_fit(rows: list[LengthRow]) -> tuple[float, float] | None:
+    """(a, r) of pass rate = a * r ** (steps - 1) by maximum binomial likelihood over the problems.
+
+    Unlike a line through log(pass rate), this uses lengths with a 0% rate too (they pull r down).
+    A grid search: two parameters in (0, 1], and the answer is only ever read to two decimals.
+    None without at least two lengths or without any pass.
+    """
+    if len(rows) < 2 or not any(r.pass_rate > 0 for r in rows):
+        return None
+    data = [(r.length - rows[0].length, r.pass_rate * r.problems, r.problems) for r in rows]
+    grid = [i / 200 for i in range(1, 201)]
+    best: tuple[float, float, float] | None = None
+    for a in grid:
+        for r in grid:
+            ll = 0.0
+            for x, k, n in data:
+                p = min(a * r**x, 1 - 1e-9)
+                ll += k * math.log(p) + (n - k) * math.log(1 - p)
+            if best is None or ll > best[0]:
+                best = (ll, a, r)
+    assert best is not None
+    return best[1], best[2]
+
+
 def decay_factor(rows: list[LengthRow]) -> float | None:
-    """Per-step multiplier of a least-squares fit of log(pass rate) on length (lengths with a zero rate are
-    left out, since log 0 is undefined); None with fewer than two usable lengths."""
-    pts = [(r.length, math.log(r.pass_rate)) for r in rows if r.pass_rate > 0]
-    if len(pts) < 2:
-        return None
-    mx = sum(x for x, _ in pts) / len(pts)
-    my = sum(y for _, y in pts) / len(pts)
-    sxx = sum((x - mx) ** 2 for x, _ in pts)
-    if sxx == 0:
-        return None
-    slope = sum((x - mx) * (y - my) for x, y in pts) / sxx
-    return math.exp(slope)
+    """The per-step multiplier r of the exponential fit."""
+    fit = exponential_fit(rows)
+    return fit[1] if fit else None
 
 
 def table(rows: list[LengthRow], title: str = "Building blocks: pass rate by chained steps") -> Table:
@@ -86,7 +101,8 @@ def table(rows: list[LengthRow], title: str = "Building blocks: pass rate by cha
     t.notes.append("pass_rate: mean over problems of each problem's pass fraction; ci95: Wilson interval over "
                    "problems")
     if factor is not None:
-        t.notes.append(f"log-linear fit: each added step multiplies the pass rate by {factor:.3f}")
+        t.notes.append(f"exponential fit (maximum likelihood): each added step multiplies the pass rate by "
+                       f"{factor:.2f}")
     return t
 
 
@@ -98,14 +114,11 @@ def plot(rows: list[LengthRow], path: Path, title: str = "Building blocks") -> P
     ys = [r.pass_rate for r in rows]
     err = [[r.pass_rate - r.low for r in rows], [r.high - r.pass_rate for r in rows]]
     ax.errorbar(xs, ys, yerr=err, marker="o", capsize=4, label="measured")
-    factor = decay_factor(rows)
-    if factor is not None:
-        pts = [(r.length, r.pass_rate) for r in rows if r.pass_rate > 0]
-        # geometric fit through the centroid of log(pass rate): a straight line on a log axis
-        mx = sum(x for x, _ in pts) / len(pts)
-        gy = math.exp(sum(math.log(y) for _, y in pts) / len(pts))
-        ax.plot(xs, [gy * factor ** (x - mx) for x in xs], "--", color="gray",
-                label=f"exponential fit (x{factor:.2f} per step)")
+    fit = exponential_fit(rows)
+    if fit is not None:
+        a, r = fit
+        ax.plot(xs, [a * r ** (x - xs[0]) for x in xs], "--", color="gray",
+                label=f"exponential fit (x{r:.2f} per step)")
     ax.set_xlabel("chained steps in the docstring")
     ax.set_ylabel("pass rate")
     ax.set_ylim(-0.02, 1.02)
