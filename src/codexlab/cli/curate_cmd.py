@@ -32,6 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                           description="Sample k completions per problem, judge them, and keep the problems with "
                           "at least one passing sample (the paper's Codex-S filter). Resumable via --work-dir.")
     flt.add_argument("problems", help="problems file (HumanEval-format JSONL) or a dataset name")
+    flt.add_argument("--limit", type=int, metavar="N", help="only the first N problems")
     flt.add_argument("--k", type=int, default=4, help="samples per problem (default 4; the paper used 100)")
     flt.add_argument("--out", type=Path, required=True, help="kept problems file to write (JSONL)")
     flt.add_argument("--work-dir", type=Path, help="samples and verdicts (default <out>.work/)")
@@ -49,6 +50,8 @@ def cmd_filter(args: argparse.Namespace) -> int:
     from codexlab.curation.filter import filter_by_model
 
     problems = load_problems_arg(args.problems)
+    if args.limit:
+        problems = problems.subset(list(problems)[: args.limit])
     params = sampling_params(args)
     if args.k < 1:
         raise CodexlabError("--k must be at least 1")
