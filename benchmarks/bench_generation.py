@@ -41,8 +41,10 @@ def main(argv: list[str] | None = None) -> int:
     gen = LlamaCppGenerator(resolve_model(args.model), n_ctx=2048, n_threads=args.threads)
     params = SamplingParams(temperature=args.temperature, max_tokens=args.max_tokens, seed=args.seed)
     threads = args.threads or os.cpu_count()
-    print(f"model {gen.model_id}; {len(tasks)} problems x n={args.n}; max_tokens={args.max_tokens}; "
-          f"T={args.temperature}; threads={threads}; {platform.machine()}")
+    print(
+        f"model {gen.model_id}; {len(tasks)} problems x n={args.n}; max_tokens={args.max_tokens}; "
+        f"T={args.temperature}; threads={threads}; {platform.machine()}"
+    )
     totals = {True: [0.0, 0, 0], False: [0.0, 0, 0]}  # seconds, samples, tokens
     identical = True
     for task in tasks:
@@ -70,8 +72,10 @@ def main(argv: list[str] | None = None) -> int:
         secs, samples, toks = totals[reuse]
         rate[reuse] = (samples / secs, toks / secs)
         print(f"{name:28s} {samples:8d} {toks:8d} {secs:8.1f} {samples / secs:10.3f} {toks / secs:8.1f}")
-    print(f"\nspeed-up (reuse / naive): samples/s {rate[True][0] / rate[False][0]:.2f}x, "
-          f"generated tokens/s {rate[True][1] / rate[False][1]:.2f}x")
+    print(
+        f"\nspeed-up (reuse / naive): samples/s {rate[True][0] / rate[False][0]:.2f}x, "
+        f"generated tokens/s {rate[True][1] / rate[False][1]:.2f}x"
+    )
     print(f"identical samples in both arms: {'yes' if identical else 'NO'}")
     gen.close()
     return 0 if identical else 1

@@ -9,7 +9,7 @@ import pytest
 
 CORPUS = [
     "def add(a, b):\n    return a + b\n",
-    "def rev(s):\n    \"\"\"Return s reversed.\"\"\"\n    return s[::-1]\n",
+    'def rev(s):\n    """Return s reversed."""\n    return s[::-1]\n',
     "for i in range(10):\n    print(i)\nif x:\n    pass\n# comment\nclass A:\n    pass\n",
 ] * 20
 
@@ -38,8 +38,13 @@ def tiny_hf_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     fast.save_pretrained(out)
     torch.manual_seed(0)
     config = transformers.GPT2Config(
-        vocab_size=len(fast), n_positions=256, n_embd=32, n_layer=2, n_head=2,
-        bos_token_id=fast.eos_token_id, eos_token_id=fast.eos_token_id,
+        vocab_size=len(fast),
+        n_positions=256,
+        n_embd=32,
+        n_layer=2,
+        n_head=2,
+        bos_token_id=fast.eos_token_id,
+        eos_token_id=fast.eos_token_id,
     )
     transformers.GPT2LMHeadModel(config).save_pretrained(out)
     return out

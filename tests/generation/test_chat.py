@@ -37,7 +37,7 @@ def total(xs: List[int]) -> int:
 ```
 
 This uses a generator expression to square each element.''',
-    "import and helper after, tests and prints dropped": '''```python
+    "import and helper after, tests and prints dropped": """```python
 import math
 
 def total(xs):
@@ -50,8 +50,8 @@ print(total([1, 2]))
 assert total([3]) == 9
 if __name__ == "__main__":
     total([1])
-```''',
-    "helper before the function, two-space indent": '''```py
+```""",
+    "helper before the function, two-space indent": """```py
 def _sq(v):
   return v * v
 
@@ -60,8 +60,8 @@ def total(xs):
   for x in xs:
     acc += _sq(x)
   return acc
-```''',
-    "unterminated fence cut by max_tokens": '''Here you go:
+```""",
+    "unterminated fence cut by max_tokens": """Here you go:
 ```python
 def total(xs):
     result = 0
@@ -71,10 +71,10 @@ def total(xs):
 
 # Example usage
 print(total([1, 2, 3
-''',
+""",
     "body only, no fence": "    return sum(x ** 2 for x in xs)\n",
     "plain code without a fence": "def total(xs):\n    return sum(map(lambda x: x * x, xs))\n",
-    "example block first, solution second": '''For example:
+    "example block first, solution second": """For example:
 ```
 >>> total([1, 2])
 5
@@ -83,7 +83,7 @@ The code:
 ```python
 def total(xs: List[int]) -> int:
     return sum([x * x for x in xs])
-```''',
+```""",
 }
 
 
@@ -95,10 +95,9 @@ def test_extracted_completion_executes(name: str) -> None:
 
 def test_extraction_drops_functions_the_prompt_defines(humaneval) -> None:
     problem = humaneval["HumanEval/38"]  # the prompt defines encode_cyclic, then asks for decode_cyclic
-    reply = (
-        "```python\n" + problem.prompt
-        + "    return encode_cyclic(encode_cyclic(s))\n```"
-    ).replace('def encode_cyclic(s: str):', 'def encode_cyclic(s: str):  # repeated')
+    reply = ("```python\n" + problem.prompt + "    return encode_cyclic(encode_cyclic(s))\n```").replace(
+        "def encode_cyclic(s: str):", "def encode_cyclic(s: str):  # repeated"
+    )
     completion = extract_completion(reply, problem.prompt)
     assert "def encode_cyclic" not in completion
     assert completion.strip() == "return encode_cyclic(encode_cyclic(s))"

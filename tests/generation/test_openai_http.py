@@ -36,8 +36,21 @@ def _free_port() -> int:
 def llama_server(small_model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     # one thread: on a busy shared machine llama.cpp's thread barriers make more threads slower, not faster
-    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(small_model_path), "--host", "127.0.0.1",
-           "--port", str(port), "--n_ctx", "2048", "--n_threads", "1"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(small_model_path),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--n_ctx",
+        "2048",
+        "--n_threads",
+        "1",
+    ]
     log = tmp_path_factory.mktemp("llama-server") / "server.log"
     with open(log, "wb") as fh:  # a file, not a pipe: an unread pipe fills up and stalls the server
         proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT)
@@ -97,16 +110,42 @@ def test_chat_completions_extracts_a_function(llama_server: str, humaneval) -> N
 @pytest.mark.model
 def test_cli_generate_through_server(llama_server: str, tiny_problems_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "samples.jsonl"
-    cmd = [sys.executable, "-m", "codexlab.cli.main", "generate", "--problems", str(tiny_problems_file),
-           "--backend", "openai", "--base-url", llama_server, "--n", "2", "--temperature", "0.7",
-           "--max-tokens", "4", "--api-concurrency", "2", "--out", str(out), "--no-progress"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "codexlab.cli.main",
+        "generate",
+        "--problems",
+        str(tiny_problems_file),
+        "--backend",
+        "openai",
+        "--base-url",
+        llama_server,
+        "--n",
+        "2",
+        "--temperature",
+        "0.7",
+        "--max-tokens",
+        "4",
+        "--api-concurrency",
+        "2",
+        "--out",
+        str(out),
+        "--no-progress",
+    ]
     subprocess.run(cmd, check=True, capture_output=True, timeout=300)
     rows = [json.loads(line) for line in out.read_text().splitlines()]
-    assert sorted((r["task_id"], r["sample_id"]) for r in rows) == [("Tiny/0", 0), ("Tiny/0", 1), ("Tiny/1", 0), ("Tiny/1", 1)]
+    assert sorted((r["task_id"], r["sample_id"]) for r in rows) == [
+        ("Tiny/0", 0),
+        ("Tiny/0", 1),
+        ("Tiny/1", 0),
+        ("Tiny/1", 1),
+    ]
     assert all(r["model"].startswith("openai:") for r in rows)
 
 
 # ---------------------------------------------------------------- retries against a scripted server
+
 
 class _Script:
     """What the scripted server answers, request by request: an HTTP status, or 'sleep' to stall."""
@@ -118,9 +157,19 @@ class _Script:
 
 
 def _completion(text: str) -> dict[str, Any]:
-    return {"choices": [{"text": text, "finish_reason": "length",
-                         "logprobs": {"tokens": ["    return", " a", "\ndef", " g"], "token_logprobs": [-0.5, -0.25, -0.1, -0.1]}}],
-            "usage": {"completion_tokens": 4}}
+    return {
+        "choices": [
+            {
+                "text": text,
+                "finish_reason": "length",
+                "logprobs": {
+                    "tokens": ["    return", " a", "\ndef", " g"],
+                    "token_logprobs": [-0.5, -0.25, -0.1, -0.1],
+                },
+            }
+        ],
+        "usage": {"completion_tokens": 4},
+    }
 
 
 @pytest.fixture()
@@ -139,7 +188,9 @@ def scripted() -> Iterator[tuple[str, _Script]]:
             if answer == "sleep":
                 time.sleep(1.5)
                 answer = 200
-            payload = _completion("    return a\ndef g") if answer == 200 else {"error": {"message": f"status {answer}"}}
+            payload = (
+                _completion("    return a\ndef g") if answer == 200 else {"error": {"message": f"status {answer}"}}
+            )
             data = json.dumps(payload).encode()
             self.send_response(answer)
             if answer == 429:

@@ -15,7 +15,7 @@ torch = pytest.importorskip("torch")
 
 from codexlab.generation.transformers_backend import TransformersGenerator  # noqa: E402
 
-PROMPT = "def add(a, b):\n    \"\"\"Return a + b.\"\"\"\n"
+PROMPT = 'def add(a, b):\n    """Return a + b."""\n'
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,7 @@ def test_greedy_matches_transformers_generate(gen: TransformersGenerator) -> Non
     ours = next(gen.generate(PROMPT, params))
     ids = torch.tensor([gen.tokenize(PROMPT)])
     ref = gen.model.generate(ids, max_new_tokens=20, do_sample=False, eos_token_id=list(gen.eos), pad_token_id=0)
-    theirs = [t for t in ref[0, ids.shape[1]:].tolist() if t not in gen.eos]
+    theirs = [t for t in ref[0, ids.shape[1] :].tolist() if t not in gen.eos]
     assert ours.tokens == theirs[: len(ours.tokens)]
     assert len(ours.tokens) == len(ours.logprobs) > 0
     assert all(lp <= 0 for lp in ours.logprobs)

@@ -26,8 +26,16 @@ def test_engine_args_enable_prefix_caching_and_parallelism() -> None:
 def test_request_params_one_seeded_sample_with_stops() -> None:
     p = SamplingParams(temperature=0.8, top_p=0.95, max_tokens=300, seed=5)
     r = request_params(p, 7)
-    assert r == {"n": 1, "temperature": 0.8, "top_p": 0.95, "max_tokens": 300, "stop": list(PAPER_STOPS),
-                 "include_stop_str_in_output": False, "logprobs": 0, "seed": 7}
+    assert r == {
+        "n": 1,
+        "temperature": 0.8,
+        "top_p": 0.95,
+        "max_tokens": 300,
+        "stop": list(PAPER_STOPS),
+        "include_stop_str_in_output": False,
+        "logprobs": 0,
+        "seed": 7,
+    }
     g = request_params(SamplingParams(temperature=0.0), 1)
     assert g["temperature"] == 0.0 and g["top_p"] == 1.0
 

@@ -43,9 +43,7 @@ def _pop(opts: dict[str, Any], *names: str) -> dict[str, Any]:
     return {k: opts.pop(k) for k in names if opts.get(k) is not None}
 
 
-def load_generator(
-    model: str, backend: str = "auto", prompt_format: str = "completion", **opts: Any
-) -> Generator:
+def load_generator(model: str, backend: str = "auto", prompt_format: str = "completion", **opts: Any) -> Generator:
     """Build the generator for `model` on `backend`; with prompt_format="chat", wrap it for chat prompting.
 
     Options (unused ones are ignored, so the CLI can pass everything): n_ctx, n_threads, reuse_prompt
