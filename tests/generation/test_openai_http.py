@@ -192,13 +192,16 @@ def scripted() -> Iterator[tuple[str, _Script]]:
                 _completion("    return a\ndef g") if answer == 200 else {"error": {"message": f"status {answer}"}}
             )
             data = json.dumps(payload).encode()
-            self.send_response(answer)
-            if answer == 429:
-                self.send_header("Retry-After", "0")
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            try:  # the client may have given up on a stalled answer
+                self.send_response(answer)
+                if answer == 429:
+                    self.send_header("Retry-After", "0")
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
