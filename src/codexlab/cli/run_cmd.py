@@ -19,6 +19,7 @@ from codexlab.cli.common import (
     make_executor_from_args,
     sampling_params,
 )
+from codexlab.cli.generator_args import generator_from_args
 from codexlab.evaluation.evaluate import EvaluationResult, evaluate_samples, results_path_for, write_summary
 from codexlab.generation.sampling import existing_sample_ids, generate_samples
 from codexlab.jsonl import write_jsonl
@@ -75,22 +76,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _load_generator(args: argparse.Namespace) -> Any:
-    from codexlab.generation.registry import load_generator
-
-    return load_generator(
-        args.model,
-        backend=args.backend,
-        prompt_format=args.prompt_format,
-        n_ctx=args.n_ctx,
-        n_threads=args.threads,
-        base_url=args.base_url,
-        concurrency=args.api_concurrency,
-        timeout=args.api_timeout,
-        max_retries=args.api_retries,
-        device=args.device,
-        tensor_parallel_size=args.tensor_parallel_size,
-        data_parallel_size=args.data_parallel_size,
-    )
+    return generator_from_args(args)
 
 
 def _generate(
