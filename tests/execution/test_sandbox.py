@@ -97,6 +97,22 @@ def test_sample_exceptions_are_catchable_builtins_in_the_tests(sandbox) -> None:
     assert v.passed
 
 
+def test_keyword_arguments_reach_the_entry_point(sandbox) -> None:
+    problem = Problem(
+        "T/wrap",
+        "def wrap(text, *, width=70, **extra):\n",
+        "wrap",
+        "    return [text[:width], sorted(extra)]\n",
+        "def check(candidate):\n    assert candidate('abcdef', width=3) == ['abc', []]\n"
+        "    assert candidate('ab', width=1, x=0, y=1) == ['a', ['x', 'y']]\n",
+    )
+    verdicts = dict(
+        sandbox.map([job("kw", problem.canonical_solution, problem), job("kw-bad", "    return [text, []]\n", problem)])
+    )
+    assert verdicts["kw"].passed, verdicts["kw"].detail
+    assert verdicts["kw-bad"].status is Status.FAILED
+
+
 def test_identical_programs_are_judged_once(sandbox) -> None:
     jobs = [job(f"k{i}", "    return a + b\n") for i in range(6)] + [job("other", "    return (a + b)\n")]
     verdicts = dict(sandbox.map(jobs))

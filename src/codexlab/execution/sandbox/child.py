@@ -1,7 +1,7 @@
 """What runs in a sample's process, after the zygote forked it and locked it down.
 
-Judge mode: run prompt + completion, then serve calls to the entry point: each request is a tuple of
-arguments in the codec's tagged JSON, each answer ["ok", value] | ["bad", why] | ["exc", type, msg, tb].
+Judge mode: run prompt + completion, then serve calls to the entry point: each request is a pair
+(positional arguments, keyword arguments) in the codec's tagged JSON, each answer ["ok", value] | ["bad", why] | ["exc", type, msg, tb].
 Inproc mode (forgeable): run the whole program with its tests here and answer ["passed"] or the exception.
 Nothing sent from here is trusted: the judge only accepts plain values and compares them itself.
 """
@@ -60,11 +60,11 @@ def serve(src: str, entry_point: str, mode: str, req_fd: int, resp_fd: int) -> N
     answer(("ready",))
     while True:
         try:
-            args = decode(recv(req_fd))
+            args, kwargs = decode(recv(req_fd))
         except EOFError:
             exit_(0)
         try:
-            result = fn(*args)
+            result = fn(*args, **kwargs)
         except BaseException as exc:  # noqa: BLE001 - SystemExit and KeyboardInterrupt included
             answer(_exc_message(exc))
             continue

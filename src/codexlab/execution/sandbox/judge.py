@@ -138,9 +138,9 @@ class Channel:
             raise Stop(Status.ERROR, "malformed message from the sample")
         return tuple(msg)
 
-    def call(self, args: tuple[Any, ...]) -> Any:
+    def call(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         try:
-            payload = codec.encode(args).encode()
+            payload = codec.encode((args, kwargs)).encode()
         except codec.NotPlain as exc:
             raise Stop(Status.ERROR, f"the test passed a value the sandbox cannot carry: {exc}") from None
         try:
@@ -305,8 +305,8 @@ class Judge:
             exec(problem.prompt_code, env)
             exec(problem.test_code, env)
 
-            def candidate(*args: Any) -> Any:
-                return chan.call(args)
+            def candidate(*args: Any, **kwargs: Any) -> Any:
+                return chan.call(args, kwargs)
 
             env[problem.entry_point] = candidate
             env["check"](candidate)
