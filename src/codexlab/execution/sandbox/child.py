@@ -1,7 +1,8 @@
 """What runs in a sample's process, after the zygote forked it and locked it down.
 
 Judge mode: run prompt + completion, then serve calls to the entry point: each request is a pair
-(positional arguments, keyword arguments) in the codec's tagged JSON, each answer ["ok", value] | ["bad", why] | ["exc", type, msg, tb].
+(positional arguments, keyword arguments) in the codec's tagged JSON, each answer ["ok", value] |
+["bad", why] | ["exc", type, msg, tb].
 Inproc mode (forgeable): run the whole program with its tests here and answer ["passed"] or the exception.
 Nothing sent from here is trusted: the judge only accepts plain values and compares them itself.
 """
