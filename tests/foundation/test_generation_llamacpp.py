@@ -48,23 +48,50 @@ def test_stop_sequences_cut_exactly(gen: LlamaCppGenerator, humaneval) -> None:
             assert s.raw_text.startswith(s.completion)
 
 
-def test_seeded_samples_reproduce_and_prompt_reuse_is_exact(
-    gen: LlamaCppGenerator, small_model_path: Path, humaneval
-) -> None:
+def test_seeded_samples_reproduce_and_prompt_reuse_is_exact(small_model_path: Path, humaneval) -> None:
     prompt = humaneval["HumanEval/4"].prompt
     params = SamplingParams(temperature=0.8, max_tokens=32, seed=11)
-    first = [(s.completion, s.tokens) for s in gen.generate(prompt, params, n=3)]
-    again = [(s.completion, s.tokens) for s in gen.generate(prompt, params, n=3)]
-    assert first == again
-    # sample i uses seed + i: asking for sample 2 alone gives the same sample
-    alone = next(gen.generate(prompt, params, n=1, seed=params.seed + 2))
-    assert (alone.completion, alone.tokens) == first[2]
-    # re-evaluating the prompt for every sample gives the same tokens as reusing its KV state
+    sequential = LlamaCppGenerator(small_model_path, n_ctx=1024, parallel=1)
     naive = LlamaCppGenerator(small_model_path, n_ctx=1024, reuse_prompt=False)
     try:
+        first = [(s.completion, s.tokens) for s in sequential.generate(prompt, params, n=3)]
+        again = [(s.completion, s.tokens) for s in sequential.generate(prompt, params, n=3)]
+        assert first == again
+        # sample i uses seed + i: asking for sample 2 alone gives the same sample
+        alone = next(sequential.generate(prompt, params, n=1, seed=params.seed + 2))
+        assert (alone.completion, alone.tokens) == first[2]
+        # re-evaluating the prompt for every sample gives the same tokens as reusing its KV state
         assert [(s.completion, s.tokens) for s in naive.generate(prompt, params, n=3)] == first
     finally:
+        sequential.close()
         naive.close()
+
+
+def test_batched_decoding_is_seeded_and_cuts_each_sample_at_its_own_stop(
+    gen: LlamaCppGenerator, small_model_path: Path, humaneval
+) -> None:
+    prompt = humaneval["HumanEval/0"].prompt
+    params = SamplingParams(temperature=0.9, max_tokens=40, seed=5)
+    assert gen.parallel > 1
+    batched = list(gen.generate(prompt, params, n=12))  # more samples than slots: slots are refilled
+    assert [(s.completion, s.tokens) for s in gen.generate(prompt, params, n=12)] == [
+        (s.completion, s.tokens) for s in batched
+    ]
+    sequential = LlamaCppGenerator(small_model_path, n_ctx=1024, parallel=1)
+    try:
+        one_by_one = list(sequential.generate(prompt, params, n=12))
+    finally:
+        sequential.close()
+    # the same seed draws the same first token (both start from the prompt's logits); later tokens may part
+    # where batched arithmetic rounds differently
+    assert [s.tokens[:1] for s in batched] == [s.tokens[:1] for s in one_by_one]
+    assert {s.finish_reason for s in batched} <= {"stop", "length"}
+    for s in batched:
+        assert len(s.tokens) == len(s.logprobs) <= 40
+        assert all(lp <= 0 for lp in s.logprobs)
+        assert not any(stop in s.completion for stop in PAPER_STOPS)
+        if s.finish_reason == "stop" and s.raw_text:
+            assert s.raw_text.startswith(s.completion)
 
 
 def test_max_tokens_gives_length_finish(gen: LlamaCppGenerator) -> None:

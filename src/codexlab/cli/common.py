@@ -78,6 +78,11 @@ def add_sampling_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--api-timeout", type=float, default=120.0, help="seconds per HTTP request (default 120)")
     g.add_argument("--api-retries", type=int, default=5, help="retries on 429/5xx/connection errors (default 5)")
     g.add_argument("--threads", type=int, help="llama.cpp CPU threads (default: all cores)")
+    g.add_argument(
+        "--parallel",
+        type=int,
+        help="llama.cpp: samples of one prompt decoded side by side in one batch (default 8; 1 = one at a time)",
+    )
     g.add_argument("--device", help="transformers: cpu, cuda, cuda:1 ... (default: cuda if available)")
     g.add_argument("--tensor-parallel-size", type=int, help="vLLM: GPUs per model replica")
     g.add_argument("--data-parallel-size", type=int, help="vLLM: model replicas")

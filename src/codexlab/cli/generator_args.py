@@ -17,6 +17,7 @@ def generator_from_args(args: argparse.Namespace, prompt_format: str | None = No
         prompt_format=prompt_format or args.prompt_format,
         n_ctx=args.n_ctx,
         n_threads=args.threads,
+        parallel=args.parallel,
         base_url=args.base_url,
         concurrency=args.api_concurrency,
         timeout=args.api_timeout,

@@ -46,9 +46,9 @@ def _pop(opts: dict[str, Any], *names: str) -> dict[str, Any]:
 def load_generator(model: str, backend: str = "auto", prompt_format: str = "completion", **opts: Any) -> Generator:
     """Build the generator for `model` on `backend`; with prompt_format="chat", wrap it for chat prompting.
 
-    Options (unused ones are ignored, so the CLI can pass everything): n_ctx, n_threads, reuse_prompt
-    (llama.cpp); device, dtype (transformers); tensor_parallel_size, data_parallel_size, gpu_memory_utilization
-    (vLLM); base_url, api_key, concurrency, timeout, max_retries (OpenAI-compatible HTTP).
+    Options (unused ones are ignored, so the CLI can pass everything): n_ctx, n_threads, reuse_prompt,
+    parallel (llama.cpp); device, dtype (transformers); tensor_parallel_size, data_parallel_size,
+    gpu_memory_utilization (vLLM); base_url, api_key, concurrency, timeout, max_retries (OpenAI-compatible HTTP).
     """
     if backend not in BACKENDS:
         raise CodexlabError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
@@ -62,7 +62,9 @@ def load_generator(model: str, backend: str = "auto", prompt_format: str = "comp
         from codexlab.generation.llamacpp_chat import LlamaCppChatGenerator
         from codexlab.generation.model_files import resolve_model
 
-        gen = LlamaCppChatGenerator(resolve_model(model), **_pop(opts, "n_ctx", "n_threads", "reuse_prompt"))
+        gen = LlamaCppChatGenerator(
+            resolve_model(model), **_pop(opts, "n_ctx", "n_threads", "reuse_prompt", "parallel")
+        )
     elif backend == "transformers":
         from codexlab.generation.transformers_backend import TransformersGenerator
 

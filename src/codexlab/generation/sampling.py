@@ -52,12 +52,10 @@ def generate_samples(
             missing = [i for i in range(n) if i not in have]
             if not missing:
                 continue
-            # samples are drawn in order; regenerate from the first missing index (earlier ones are kept)
-            first = missing[0]
-            for offset, sample in enumerate(
-                generator.generate(problem.prompt, params, n=n - first, seed=params.seed + first)
-            ):
-                i = first + offset
+            # a problem's samples are drawn together (a batched backend decodes them side by side, and
+            # its numerics depend on the batch), so a partly done problem is drawn again from sample 0 and only
+            # the missing samples are kept: a resumed run writes exactly what an uninterrupted one would have
+            for i, sample in enumerate(generator.generate(problem.prompt, params, n=n, seed=params.seed)):
                 if i in have:
                     continue
                 record = {
