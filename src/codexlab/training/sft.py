@@ -140,14 +140,20 @@ def train_sft(model: nn.Module, examples: Sequence[SFTExample], steps: int, lr: 
 
 
 def finetune_hf(init_from: str | Path, problems: Sequence[Problem], out_dir: Path, steps: int,
-                lr: float = 1e-5, batch_size: int = 4, max_len: int = 512, seed: int = 0) -> dict[str, Any]:
+                lr: float = 1e-5, batch_size: int = 4, max_len: int = 512, seed: int = 0,
+                lora_rank: int | None = None, lora_alpha: float = 16.0,
+                on_step: Callable[[int, float], None] | None = None) -> dict[str, Any]:
     """Fine-tune a transformers causal LM (a checkpoint directory or .gguf) on problems' solutions and save it.
 
-    Writes out_dir/ (model + tokenizer, loadable with `--backend transformers`) and out_dir/sft.json.
+    Full fine-tuning by default; with `lora_rank`, LoRA on the attention projections (merged afterwards).
+    A checkpoint directory gives out_dir/ (model + tokenizer, loadable with `--backend transformers`); a .gguf
+    gives out_dir/model.gguf, the base file with the changed matrices written in (LoRA only: a full fine-tune
+    of a GGUF is saved as a transformers checkpoint). Both write out_dir/sft.json.
     """
     from transformers import AutoTokenizer
 
     from codexlab.training.hf import export_hf, load_hf_model
+    from codexlab.training.lora import ATTENTION_PROJECTIONS, add_lora, merge_lora
 
     path = Path(init_from)
     if path.suffix == ".gguf":
@@ -162,12 +168,23 @@ def finetune_hf(init_from: str | Path, problems: Sequence[Problem], out_dir: Pat
     pad_id = tok.pad_token_id if tok.pad_token_id is not None else (tok.eos_token_id or 0)
     examples = [problem_example(p, encode, max_len, tok.eos_token_id) for p in problems]
     before = solution_loss(model, examples, pad_id)
-    result = train_sft(model, examples, steps, lr, batch_size, pad_id, seed)
+    wrapped = add_lora(model.model, ATTENTION_PROJECTIONS, lora_rank, lora_alpha) if lora_rank else None
+    result = train_sft(model, examples, steps, lr, batch_size, pad_id, seed, on_step)
     after = solution_loss(model, examples, pad_id)
     out_dir.mkdir(parents=True, exist_ok=True)
-    export_hf(model, out_dir)
+    if wrapped is not None:
+        deltas = merge_lora(model.model, wrapped)
+    if wrapped is not None and path.suffix == ".gguf":
+        from codexlab.training.gguf_merge import write_merged_gguf
+
+        saved = write_merged_gguf(path, {k: v.float().numpy() for k, v in deltas.items()}, out_dir / "model.gguf")
+    else:
+        saved = export_hf(model, out_dir)
     report = {"init_from": str(init_from), "problems": len(examples), "lr": lr, "batch_size": batch_size,
-              "max_len": max_len, "solution_loss_before": round(before, 5),
+              "max_len": max_len, "method": f"lora r={lora_rank} alpha={lora_alpha}" if lora_rank else "full",
+              "trainable_parameters": sum(p.numel() for p in model.parameters() if p.requires_grad)
+              if not wrapped else sum(w.lora_a.numel() + w.lora_b.numel() for w in wrapped.values()),
+              "saved": str(saved), "solution_loss_before": round(before, 5),
               "solution_loss_after": round(after, 5), **result.to_dict()}
     (out_dir / "sft.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return report
