@@ -154,6 +154,8 @@ class _Script:
         self.answers = list(answers)
         self.seen: list[dict[str, Any]] = []
         self.lock = threading.Lock()
+        self.together: threading.Barrier | None = None  # answer only once this many requests are in flight
+        self.apart = 0  # requests that reached the barrier alone
 
 
 def _completion(text: str) -> dict[str, Any]:
@@ -188,6 +190,12 @@ def scripted() -> Iterator[tuple[str, _Script]]:
             if answer == "sleep":
                 time.sleep(1.5)
                 answer = 200
+            if script.together is not None:
+                try:
+                    script.together.wait()
+                except threading.BrokenBarrierError:
+                    with script.lock:
+                        script.apart += 1
             payload = (
                 _completion("    return a\ndef g") if answer == 200 else {"error": {"message": f"status {answer}"}}
             )
@@ -249,3 +257,22 @@ def test_timeout_is_retried(scripted: tuple[str, _Script]) -> None:
     s = next(gen.generate("x", SamplingParams()))
     gen.close()
     assert s.completion == "    return a" and gen.retries == 1
+
+
+def test_greedy_runs_keep_several_problems_in_flight(scripted: tuple[str, _Script], humaneval, tmp_path: Path) -> None:
+    """n=1 per problem still fills the request concurrency: the server answers only when three requests are
+    waiting at once (a barrier, with a long safety timeout), so one-problem-at-a-time would break it."""
+    from codexlab.generation.sampling import generate_samples
+
+    url, script = scripted
+    script.together = threading.Barrier(3, timeout=60)
+    problems = humaneval.subset([f"HumanEval/{i}" for i in range(6)])
+    gen = OpenAIGenerator(url, model="m", concurrency=3, max_retries=0)
+    try:
+        made = generate_samples(problems, gen, SamplingParams(max_tokens=8), 1, tmp_path / "s.jsonl")
+    finally:
+        gen.close()
+    assert made == 6 and script.apart == 0
+    rows = [json.loads(line) for line in (tmp_path / "s.jsonl").read_text().splitlines()]
+    assert [r["task_id"] for r in rows] == list(problems)  # the file keeps the problems' order
+    assert {r["completion"] for r in rows} == {"    return a"}

@@ -63,6 +63,7 @@ class ChatGenerator(Generator):
             raise TypeError(f"{type(inner).__name__} has no chat template support")
         self.inner = inner
         self.model_id = f"{inner.model_id}+chat"
+        self.problem_concurrency = inner.problem_concurrency
 
     @property
     def tokens_generated(self) -> int:

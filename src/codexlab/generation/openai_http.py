@@ -1,7 +1,8 @@
 """OpenAI-compatible HTTP backend: `/v1/completions` and `/v1/chat/completions` of any server.
 
 Works with vLLM, llama.cpp's server, TGI, Ollama and hosted APIs. The n samples of a prompt are n requests
-with seeds seed+i, sent `concurrency` at a time (servers with prefix caching reuse the prompt). 429, 5xx,
+with seeds seed+i; at most `concurrency` requests are in flight, across problems as well as within one
+(servers with prefix caching reuse the prompt). 429, 5xx,
 timeouts and dropped connections are retried with exponential backoff (honouring Retry-After); other errors
 fail at once with the server's message. The API key comes from $CODEXLAB_API_KEY or $OPENAI_API_KEY.
 Only the standard library is used.
@@ -71,6 +72,7 @@ class OpenAIGenerator(Generator):
         self.max_backoff_s = max_backoff_s
         self.send_stops = send_stops  # hosted APIs accept at most 4; the rest are applied here
         self.pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="codexlab-http")
+        self.problem_concurrency = max(1, concurrency)  # greedy runs (n=1) keep the server busy too
         self.model = self._first_model() if model == "default" else model
         self.model_id = f"openai:{self.model}"
         self.tokens_generated = 0

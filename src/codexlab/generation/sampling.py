@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from codexlab.generation.types import Generator, SamplingParams
+from codexlab.generation.types import Generator, Sample, SamplingParams
 from codexlab.jsonl import JsonlAppender, read_jsonl
 from codexlab.problems.types import ProblemSet
 
@@ -37,42 +38,62 @@ def generate_samples(
 
     Sample i of a problem is drawn with seed params.seed + i, so a resumed run writes exactly what an
     uninterrupted one would have. With a `store`, each sample is committed there before it is appended to the
-    file, and samples the store already holds are not drawn again.
+    file, and samples the store already holds are not drawn again. A generator whose `problem_concurrency` is
+    above 1 (a server) gets that many problems in flight at once; the file keeps the problems' order.
     """
     if store is not None:
         from codexlab.store.jsonl_io import sync_samples
 
         sync_samples(store, samples_path)  # a sample committed to the store but not yet to the file
     done = existing_sample_ids(samples_path)
-    made = 0
     meta: dict[str, Any] = {"model": generator.model_id, "params": params.to_dict()}
+    # a problem's samples are drawn together (a batched backend decodes them side by side, and its numerics
+    # depend on the batch), so a partly done problem is drawn again from sample 0 and only the missing samples
+    # are kept: a resumed run writes exactly what an uninterrupted one would have
+    todo = [(task_id, problem.prompt, done.get(task_id, set())) for task_id, problem in problems.items()]
+    todo = [item for item in todo if any(i not in item[2] for i in range(n))]
+
+    def draw(prompt: str) -> Iterable[Sample]:
+        return generator.generate(prompt, params, n=n, seed=params.seed)
+
+    made = 0
     with JsonlAppender(samples_path) as out:
-        for task_id, problem in problems.items():
-            have = done.get(task_id, set())
-            missing = [i for i in range(n) if i not in have]
-            if not missing:
-                continue
-            # a problem's samples are drawn together (a batched backend decodes them side by side, and
-            # its numerics depend on the batch), so a partly done problem is drawn again from sample 0 and only
-            # the missing samples are kept: a resumed run writes exactly what an uninterrupted one would have
-            for i, sample in enumerate(generator.generate(problem.prompt, params, n=n, seed=params.seed)):
-                if i in have:
-                    continue
-                record = {
-                    "task_id": task_id,
-                    "sample_id": i,
-                    "completion": sample.completion,
-                    "finish_reason": sample.finish_reason,
-                    "tokens": sample.tokens,
-                    "logprobs": [round(x, 6) for x in sample.logprobs],
-                    "mean_logprob": sample.mean_logprob,
-                    "raw_text": sample.raw_text if sample.raw_text != sample.completion else None,
-                    **meta,
-                }
-                if store is not None:
-                    store.add_sample(record)
-                out.write(record)
-                made += 1
-                if on_sample:
-                    on_sample(task_id, i)
+        workers = max(1, int(getattr(generator, "problem_concurrency", 1)))
+        if workers == 1:
+            drawn: Iterable[tuple[str, set[int], Iterable[Sample]]] = (
+                (task_id, have, draw(prompt)) for task_id, prompt, have in todo
+            )
+        else:
+            pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="codexlab-problems")
+            futures = [pool.submit(lambda p: list(draw(p)), prompt) for _, prompt, _ in todo]
+            drawn = ((task_id, have, fut.result()) for (task_id, _, have), fut in zip(todo, futures))
+        try:
+            for task_id, have, samples in drawn:
+                for i, sample in enumerate(samples):
+                    if i in have:
+                        continue
+                    record = _record(task_id, i, sample, meta)
+                    if store is not None:
+                        store.add_sample(record)
+                    out.write(record)
+                    made += 1
+                    if on_sample:
+                        on_sample(task_id, i)
+        finally:
+            if workers > 1:
+                pool.shutdown(wait=False, cancel_futures=True)
     return made
+
+
+def _record(task_id: str, i: int, sample: Sample, meta: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "task_id": task_id,
+        "sample_id": i,
+        "completion": sample.completion,
+        "finish_reason": sample.finish_reason,
+        "tokens": sample.tokens,
+        "logprobs": [round(x, 6) for x in sample.logprobs],
+        "mean_logprob": sample.mean_logprob,
+        "raw_text": sample.raw_text if sample.raw_text != sample.completion else None,
+        **meta,
+    }

@@ -58,6 +58,9 @@ class Generator(ABC):
 
     #: a short, stable identifier recorded with every sample (e.g. the model file's name and digest)
     model_id: str = "model"
+    #: how many problems the sampling loop may have in flight at once (servers: their request concurrency;
+    #: local backends use the machine already and keep 1)
+    problem_concurrency: int = 1
 
     @abstractmethod
     def generate(self, prompt: str, params: SamplingParams, n: int = 1, seed: int | None = None) -> Iterator[Sample]:
