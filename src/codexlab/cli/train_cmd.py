@@ -93,7 +93,7 @@ def _register_train(sub: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="train (or resume) a model",
         description="AdamW with warmup + cosine decay, gradient accumulation, bf16 autocast where supported. "
         "Rerunning the same command resumes from the run's checkpoint; Ctrl-C checkpoints and stops. Under torchrun "
-        "it trains with DDP.",
+        "it trains with DDP, or FSDP with --parallel fsdp.",
     )
     run.add_argument("--data", required=True, help="shard directory (from `codexlab data tokenize`)")
     run.add_argument("--out", required=True, help="run directory (checkpoint, log.jsonl, loss.png)")
@@ -118,6 +118,13 @@ def _register_train(sub: argparse._SubParsersAction) -> None:  # type: ignore[ty
     run.add_argument("--device", default=None, help="cpu or cuda (default: cuda when available)")
     run.add_argument(
         "--threads", type=int, default=None, help="torch CPU threads (default: all cores, 1 on a busy machine)"
+    )
+    run.add_argument(
+        "--parallel",
+        choices=["ddp", "fsdp"],
+        default="ddp",
+        help="under torchrun: replicate the model (ddp, default) or shard it per block (fsdp, for models that do "
+        "not fit one GPU); a single process ignores it",
     )
     run.add_argument("--no-progress", action="store_true")
     run.set_defaults(func=cmd_train_run)
@@ -258,6 +265,7 @@ def cmd_train_run(args: argparse.Namespace) -> int:
         seed=args.seed,
         device=args.device,
         threads=args.threads,
+        parallel=args.parallel,
         progress=not args.no_progress,
     )
     result = train(tc)

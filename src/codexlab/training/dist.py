@@ -51,6 +51,13 @@ def all_mean(value: float, info: DistInfo) -> float:
     return float(t.item()) / info.world
 
 
-def teardown(info: DistInfo) -> None:
+def teardown(info: DistInfo, finished: bool = True) -> None:
+    """Leave the process group; after a normal finish, only once every rank is done (rank 0 may still be saving).
+
+    Without the barrier, a rank that destroyed its gloo group while another still used it sometimes hung or aborted
+    at exit here. After an error the other ranks may never arrive, so there is no barrier then.
+    """
     if info.enabled and dist.is_initialized():
+        if finished:
+            dist.barrier()
         dist.destroy_process_group()

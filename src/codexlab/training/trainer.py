@@ -1,5 +1,5 @@
 """The training loop: AdamW, warmup + cosine decay, gradient accumulation, bf16 autocast, optional torch.compile,
-periodic validation (loss and bits per byte), exact resume, JSONL log, and DDP when launched by torchrun.
+periodic validation (loss and bits per byte), exact resume, JSONL log, and DDP or FSDP when launched by torchrun.
 
 A run directory holds `ckpt.pt`, `log.jsonl` and `loss.png`. Running the same command again resumes from the last
 checkpoint; Ctrl-C finishes the current step, checkpoints and stops.
@@ -32,6 +32,7 @@ from codexlab.training.checkpoint import CKPT_FILE, load_checkpoint, rng_state, 
 from codexlab.training.configs import model_config
 from codexlab.training.hf import HFCausalLM, load_hf_model
 from codexlab.training.model import GPT, GPTConfig
+from codexlab.training.sharding import PARALLEL_MODES, full_state, load_full_state, shard_model
 
 LOG_FILE = "log.jsonl"
 
@@ -63,6 +64,7 @@ class TrainConfig:
     seed: int = 0
     device: str | None = None
     threads: int | None = None  # None: all cores, or 1 when the machine is already busy (see cpu_threads)
+    parallel: str = "ddp"  # ddp | fsdp, under torchrun; a single process trains unwrapped either way
     progress: bool = True
 
     @classmethod
@@ -168,15 +170,26 @@ def train(tc: TrainConfig, stop_at_step: int | None = None) -> TrainResult:
     out.mkdir(parents=True, exist_ok=True)
     ckpt = load_checkpoint(out / CKPT_FILE)
     if ckpt is not None:  # the stored config wins, so a resumed run is the run it was
-        tc = replace(TrainConfig.from_dict(ckpt["train_config"]), progress=tc.progress)
+        tc = replace(TrainConfig.from_dict(ckpt["train_config"]), progress=tc.progress, parallel=tc.parallel)
+    if tc.parallel not in PARALLEL_MODES:
+        raise CodexlabError(f"--parallel {tc.parallel!r}: choose one of {', '.join(PARALLEL_MODES)}")
+    fsdp = info.enabled and tc.parallel == "fsdp"
     shards = TokenShards(tc.data)
     model, ctx = build_model(tc, shards.meta.vocab_size)
-    model.to(info.device)
+    amp = autocast_dtype(tc, info.device)
+    if fsdp:  # FSDP moves each shard to the device; bf16 through its mixed-precision policy on GPUs, fp32 on CPUs
+        shard_model(model, info.device, info.world, amp)
+        amp = None
+    else:
+        model.to(info.device)
     opt = make_optimizer(model, tc, info.device)
     step, data_pos = 0, 0
     if ckpt is not None:
-        model.load_state_dict(ckpt["model"])
-        opt.load_state_dict(ckpt["optimizer"])
+        if fsdp:
+            load_full_state(model, opt, ckpt["model"], ckpt["optimizer"])
+        else:
+            model.load_state_dict(ckpt["model"])
+            opt.load_state_dict(ckpt["optimizer"])
         step, data_pos = int(ckpt["step"]), int(ckpt["data_pos"])
         set_rng_state(ckpt["rng"])
     _truncate_log(out / LOG_FILE, step, info)
@@ -184,7 +197,7 @@ def train(tc: TrainConfig, stop_at_step: int | None = None) -> TrainResult:
     runner: nn.Module = model
     if tc.compile:
         runner = torch.compile(model)  # type: ignore[assignment]
-    if info.enabled:
+    if info.enabled and not fsdp:
         from torch.nn.parallel import DistributedDataParallel
 
         runner = DistributedDataParallel(runner, device_ids=[info.local_rank] if info.device.type == "cuda" else None)
@@ -192,7 +205,6 @@ def train(tc: TrainConfig, stop_at_step: int | None = None) -> TrainResult:
     sampler = WindowSampler(shards.split("train"), ctx, seed=tc.seed)
     val_tokens = shards.split("val")
     val_starts = eval_windows(val_tokens, ctx, tc.eval_batches * tc.batch_size)
-    amp = autocast_dtype(tc, info.device)
     per_step = tc.batch_size * tc.grad_accum * info.world * ctx
     total_steps = max(1, tc.max_tokens // per_step)
     stop = _StopFlag()
@@ -219,12 +231,14 @@ def train(tc: TrainConfig, stop_at_step: int | None = None) -> TrainResult:
         return val, val / math.log(2) / shards.meta.val_bytes_per_token
 
     def checkpoint() -> None:
+        # FSDP gathers the unsharded state to rank 0 (a collective, so every rank calls this)
+        model_state, opt_state = full_state(model, opt) if fsdp else (model.state_dict(), opt.state_dict())
         if info.is_main:
             save_checkpoint(
                 out / CKPT_FILE,
                 {
-                    "model": model.state_dict(),
-                    "optimizer": opt.state_dict(),
+                    "model": model_state,
+                    "optimizer": opt_state,
                     "step": step,
                     "data_pos": data_pos,
                     "rng": rng_state(),
@@ -238,6 +252,7 @@ def train(tc: TrainConfig, stop_at_step: int | None = None) -> TrainResult:
     train_loss = val_loss = val_bpb = float("nan")
     trained_tokens, train_seconds = 0, 0.0
     start = time.perf_counter()
+    finished = False
     try:
         with stop.installed(), make_progress(disable=not (tc.progress and info.is_main)) as bar:
             task = bar.add_task("train", total=total_steps * per_step, completed=step * per_step, unit="tok", extra="")
@@ -251,7 +266,9 @@ def train(tc: TrainConfig, stop_at_step: int | None = None) -> TrainResult:
                 for micro in range(tc.grad_accum):
                     pos = data_pos + (micro * info.world + info.rank) * tc.batch_size
                     x, y = (t.to(info.device) for t in sampler.batch(pos, tc.batch_size))
-                    sync = micro == tc.grad_accum - 1 or not info.enabled
+                    # DDP all-reduces on the last micro-batch only; FSDP reduce-scatters every micro-batch, so
+                    # accumulated gradients stay sharded
+                    sync = micro == tc.grad_accum - 1 or not info.enabled or fsdp
                     with contextlib.nullcontext() if sync else runner.no_sync(), autocast():  # type: ignore[operator]
                         _, loss = runner(x, y)
                     assert loss is not None
@@ -289,10 +306,11 @@ def train(tc: TrainConfig, stop_at_step: int | None = None) -> TrainResult:
                     raise KeyboardInterrupt
                 if step == stop_at_step:
                     break
+        finished = True
     finally:
         if log is not None:
             log.close()
-        ddist.teardown(info)
+        ddist.teardown(info, finished)
     if info.is_main and step == total_steps:
         from codexlab.training.plot import plot_log
 
