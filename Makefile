@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup models browser demo test lint typecheck check clean
+.PHONY: setup models browser bwrap demo test lint typecheck check clean
 
 $(STAMP): pyproject.toml requirements/lock.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,11 @@ browser:
 	command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 		(apt-get update && apt-get install -y chromium chromium-driver)
 
-test: models browser
+# bubblewrap: the sandbox's fallback where a worker cannot enter namespaces itself; the tests exercise it.
+bwrap:
+	command -v bwrap >/dev/null || (apt-get update && apt-get install -y bubblewrap)
+
+test: models browser bwrap
 	$(BIN)/ruff check
 	$(BIN)/mypy
 	$(BIN)/pytest -q

@@ -4,6 +4,7 @@ degraded layers, calibration, the factory and the CLI. No mocks: every sample ru
 from __future__ import annotations
 
 import math
+import shutil
 import warnings
 
 import pytest
@@ -149,6 +150,32 @@ def test_degraded_layers_warn_and_still_confine() -> None:
         v = dict(ex.map([job("ok", "    return a + b\n"), job("write", write)]))
     assert v["ok"].passed and "landlock" in v["ok"].isolation and "ns" not in v["ok"].isolation.split(":")[1]
     assert v["write"].status is Status.ERROR and "PermissionError" in v["write"].detail
+
+
+@pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap is not installed (`make test` installs it)")
+def test_bubblewrap_confines_where_the_zygote_cannot_unshare(tmp_path) -> None:
+    """Namespaces off in the zygote, Landlock and seccomp off too: bubblewrap alone still hides the host's
+    processes and network and keeps the host's files read-only."""
+    target = tmp_path / "written-by-sample"
+    body = (
+        "    import os, socket\n"
+        "    pids = [int(p) for p in os.listdir('/proc') if p.isdigit()]\n"
+        "    try:\n"
+        f"        open({str(target)!r}, 'w').write('x')\n"
+        "        wrote = True\n"
+        "    except OSError:\n"
+        "        wrote = False\n"
+        "    return [max(pids) < 100, wrote, [name for _, name in socket.if_nameindex()]]\n"
+    )
+    problem = Problem("T/bwrap", "def f():\n", "f", body, "def check(candidate):\n    assert candidate() == [True, False, ['lo']]\n")
+    layers = {"namespaces": False, "landlock": False, "seccomp": False, "bubblewrap": True}
+    with warnings.catch_warnings(record=True) as caught, SandboxExecutor(workers=1, layers=layers) as ex:
+        warnings.simplefilter("always")
+        ((_, v),) = ex.map([job("bwrap", body, problem)])
+    assert v.passed, v.detail
+    assert v.isolation.startswith("sandbox:bwrap+")
+    assert not target.exists()
+    assert any("without landlock, seccomp" in str(w.message) for w in caught)
 
 
 def test_refuses_without_any_confining_layer_unless_unsafe() -> None:

@@ -12,6 +12,7 @@ import json
 import os
 import queue
 import select
+import shutil
 import signal
 import subprocess
 import threading
@@ -117,7 +118,7 @@ class _Judge:
 def _strength(layers: dict[str, Any]) -> list[str]:
     """The layers that confine a sample beyond rlimits."""
     strong = []
-    if layers.get("netns") is True:
+    if layers.get("netns") is True or layers.get("bubblewrap") is True:
         strong.append("namespaces")
     if isinstance(layers.get("landlock"), int) and not isinstance(layers.get("landlock"), bool):
         strong.append("landlock")
@@ -132,7 +133,8 @@ class SandboxExecutor(Executor):
     mode="judge" (default) is unforgeable by the sample; mode="inproc" runs the tests in the child
     (faster, labelled forgeable in every verdict's isolation field). `unsafe=True` allows running where
     no confining layer works; `layers` can switch layers off ({"namespaces": False}) for tests and hosts
-    that forbid them.
+    that forbid them. Where the zygote cannot enter namespaces itself and `bwrap` is installed, the zygotes
+    run inside bubblewrap instead ({"bubblewrap": True} forces it, False forbids it).
     """
 
     name = "sandbox"
@@ -168,6 +170,8 @@ class SandboxExecutor(Executor):
         if self._threads:
             return
         first = _Judge(self.want)
+        if first.layers.get("netns") is not True and self.want.get("namespaces") and "bubblewrap" not in self.want:
+            first = self._try_bubblewrap(first)
         self.layers, self.isolation = first.layers, first.isolation
         strong = _strength(first.layers)
         if not strong and not self.unsafe:
@@ -187,6 +191,21 @@ class SandboxExecutor(Executor):
             t = threading.Thread(target=self._work, args=(first if i == 0 else None,), daemon=True)
             t.start()
             self._threads.append(t)
+
+    def _try_bubblewrap(self, first: _Judge) -> _Judge:
+        """The zygote could not enter namespaces by itself: run the zygotes inside bubblewrap if it can."""
+        if shutil.which("bwrap") is None:
+            return first
+        try:
+            wrapped = _Judge({**self.want, "bubblewrap": True})
+        except RuntimeError:
+            return first
+        if wrapped.layers.get("bubblewrap") is not True:
+            wrapped.close()
+            return first
+        first.close()
+        self.want["bubblewrap"] = True
+        return wrapped
 
     def _work(self, judge: _Judge | None) -> None:
         while True:

@@ -12,6 +12,7 @@ import builtins
 import json
 import os
 import selectors
+import shutil
 import signal
 import socket
 import subprocess
@@ -357,6 +358,8 @@ def _refine(status: Status, detail: str, waitstatus: int, output: bytes) -> tupl
 def describe(layers: dict[str, Any]) -> str:
     """A short isolation label such as 'sandbox:ns+landlock7+seccomp+rlimits'."""
     parts = []
+    if layers.get("bubblewrap") is True:
+        parts.append("bwrap")
     if all(layers.get(k) is True for k in ("userns", "netns", "pidns", "mountns")):
         parts.append("ns")
     elif layers.get("netns") is True:
@@ -375,10 +378,23 @@ def _bootstrap(call: str) -> list[str]:
     return [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {root!r}); {call}"]
 
 
+def bubblewrap_prefix() -> list[str]:
+    """bwrap around the zygote: new user, network, pid, ipc and uts namespaces, the host's files read-only, a
+    private /proc, /dev and /tmp. For hosts where the zygote cannot unshare by itself but bubblewrap can (it
+    may be setuid, or allowed user namespaces by an AppArmor profile, as on Ubuntu 24.04)."""
+    exe = shutil.which("bwrap")
+    if exe is None:
+        raise RuntimeError("bubblewrap (bwrap) is not installed")
+    return [exe, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
+            "--tmpfs", "/tmp", "--"]  # fmt: skip
+
+
 def spawn_zygote(want: dict[str, bool]) -> tuple[subprocess.Popen[bytes], socket.socket, dict[str, Any]]:
-    """Start a fresh zygote interpreter and read the layers it reached."""
+    """Start a fresh zygote interpreter (inside bubblewrap when want["bubblewrap"]) and read its layers."""
     mine, theirs = socket.socketpair()
     cmd = _bootstrap("from codexlab.execution.sandbox.zygote import main; main()")
+    if want.get("bubblewrap"):
+        cmd = bubblewrap_prefix() + cmd
     proc = subprocess.Popen(
         cmd + [str(theirs.fileno()), json.dumps(want)],
         pass_fds=[theirs.fileno()],
@@ -394,7 +410,10 @@ def spawn_zygote(want: dict[str, bool]) -> tuple[subprocess.Popen[bytes], socket
         proc.wait()
         mine.close()
         raise RuntimeError("the sandbox zygote failed to start") from None
-    return proc, mine, hello["layers"]
+    layers = hello["layers"]
+    if want.get("bubblewrap"):
+        layers["bubblewrap"] = True
+    return proc, mine, layers
 
 
 def spawn_command() -> list[str]:

@@ -4,6 +4,7 @@ was stopped from doing, and say which layers are missing and why."""
 from __future__ import annotations
 
 import platform
+import shutil
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +14,7 @@ LAYER_INFO = {
     "netns": "network namespace (no interfaces: no network at all)",
     "pidns": "pid namespace per worker (sees and signals nothing outside)",
     "mountns": "mount namespace with its own /proc and a private /tmp",
+    "bubblewrap": "bubblewrap around each worker, where the zygote cannot enter namespaces itself",
     "landlock": "Landlock (read-only filesystem except scratch, no TCP, scoped signals)",
     "seccomp": "seccomp (no fork, exec, ptrace, non-Unix sockets, mounts, namespaces)",
     "rlimits": "rlimits (CPU, address space, file size, open files, no core)",
@@ -32,10 +34,15 @@ class LayerReport:
     @property
     def confining(self) -> list[str]:
         """Layers that confine beyond rlimits (what the executor requires one of, unless unsafe)."""
-        return [n for n in ("netns", "landlock", "seccomp") if self.layers.get(n, (False, ""))[0]]
+        active = [n for n in ("netns", "landlock", "seccomp") if self.layers.get(n, (False, ""))[0]]
+        if self.layers.get("bubblewrap", (False, ""))[1] == "active" and "netns" not in active:
+            active.insert(0, "bubblewrap")
+        return active
 
 
 def _summarize(name: str, value: Any) -> tuple[bool, str]:
+    if name == "bubblewrap" and value is None:
+        return True, "not needed (namespaces entered directly)"
     if value is True:
         return True, "active"
     if name == "landlock" and isinstance(value, int) and not isinstance(value, bool):
@@ -55,6 +62,17 @@ def probe_layers() -> LayerReport:
         return LayerReport(error=f"the zygote did not start: {exc}")
     sock.close()
     proc.wait(timeout=10)
+    if layers.get("netns") is not True:
+        layers["bubblewrap"] = "unavailable: bwrap is not installed"
+        if shutil.which("bwrap"):  # what the executor falls back to
+            try:
+                proc, sock, layers = judge.spawn_zygote(
+                    {"namespaces": True, "landlock": True, "seccomp": True, "bubblewrap": True}
+                )
+                sock.close()
+                proc.wait(timeout=10)
+            except (RuntimeError, OSError) as exc:
+                layers["bubblewrap"] = f"unavailable: {exc}"
     report = LayerReport(isolation=judge.describe(layers))
     for name in LAYER_INFO:
         report.layers[name] = _summarize(name, layers.get(name))
