@@ -99,9 +99,10 @@ def test_curate_sft_lora_on_a_gguf_writes_a_gguf(small_model_path: Path, tmp_pat
     out = tmp_path / "sft"
     assert main(["curate", "sft", str(problems), "--init-from", str(small_model_path), "--out-dir", str(out),
                  "--lora-rank", "4", "--steps", "3", "--batch-size", "2", "--max-len", "64", "--lr", "1e-2",
-                 "--json"]) == 0
+                 "--no-end-token", "--json"]) == 0
     report = json.loads((out / "sft.json").read_text())
     assert report["method"].startswith("lora r=4") and report["saved"] == str(out / "model.gguf")
+    assert report["end_token"] is False
     assert report["solution_loss_after"] < report["solution_loss_before"]
     assert 0 < report["trainable_parameters"] < 1_000_000
     from codexlab.generation.model_files import check_gguf

@@ -22,6 +22,9 @@ def add_sft_parser(cmds: argparse._SubParsersAction) -> None:  # type: ignore[ty
     sft.add_argument("--lora-rank", type=int, help="LoRA on the attention projections with this rank "
                      "(default: full fine-tuning)")
     sft.add_argument("--lora-alpha", type=float, default=16.0, help="LoRA scale numerator (default 16)")
+    sft.add_argument("--no-end-token", action="store_true",
+                     help="do not end each example with the end-of-text token (for evaluation that stops at the "
+                     "paper's stop sequences; an instruct model otherwise learns to stop, often via a code fence)")
     sft.add_argument("--out-dir", type=Path, required=True, help="where to save the fine-tuned model")
     sft.add_argument("--steps", type=int, default=20, help="optimizer steps (default 20)")
     sft.add_argument("--lr", type=float, default=1e-5, help="AdamW learning rate (default 1e-5)")
@@ -47,7 +50,8 @@ def cmd_sft(args: argparse.Namespace) -> int:
             progress.update(task, advance=1, extra=f"loss {loss:.3f}")
 
         report = finetune_hf(init, list(problems.values()), args.out_dir, args.steps, args.lr, args.batch_size,
-                             args.max_len, args.seed, args.lora_rank, args.lora_alpha, on_step)
+                             args.max_len, args.seed, args.lora_rank, args.lora_alpha, on_step,
+                             end_token=not args.no_end_token)
     if args.json:
         emit_json(report)
     else:

@@ -142,10 +142,12 @@ def train_sft(model: nn.Module, examples: Sequence[SFTExample], steps: int, lr: 
 def finetune_hf(init_from: str | Path, problems: Sequence[Problem], out_dir: Path, steps: int,
                 lr: float = 1e-5, batch_size: int = 4, max_len: int = 512, seed: int = 0,
                 lora_rank: int | None = None, lora_alpha: float = 16.0,
-                on_step: Callable[[int, float], None] | None = None) -> dict[str, Any]:
+                on_step: Callable[[int, float], None] | None = None, end_token: bool = True) -> dict[str, Any]:
     """Fine-tune a transformers causal LM (a checkpoint directory or .gguf) on problems' solutions and save it.
 
     Full fine-tuning by default; with `lora_rank`, LoRA on the attention projections (merged afterwards).
+    `end_token=False` leaves the end-of-text token off the examples: the model is not taught to stop, which
+    suits evaluations that end completions at stop sequences (the paper's) rather than at that token.
     A checkpoint directory gives out_dir/ (model + tokenizer, loadable with `--backend transformers`); a .gguf
     gives out_dir/model.gguf, the base file with the changed matrices written in (LoRA only: a full fine-tune
     of a GGUF is saved as a transformers checkpoint). Both write out_dir/sft.json.
@@ -166,7 +168,8 @@ def finetune_hf(init_from: str | Path, problems: Sequence[Problem], out_dir: Pat
         return list(tok(text, add_special_tokens=False)["input_ids"])
 
     pad_id = tok.pad_token_id if tok.pad_token_id is not None else (tok.eos_token_id or 0)
-    examples = [problem_example(p, encode, max_len, tok.eos_token_id) for p in problems]
+    eos = tok.eos_token_id if end_token else None
+    examples = [problem_example(p, encode, max_len, eos) for p in problems]
     before = solution_loss(model, examples, pad_id)
     wrapped = add_lora(model.model, ATTENTION_PROJECTIONS, lora_rank, lora_alpha) if lora_rank else None
     result = train_sft(model, examples, steps, lr, batch_size, pad_id, seed, on_step)
@@ -181,7 +184,8 @@ def finetune_hf(init_from: str | Path, problems: Sequence[Problem], out_dir: Pat
     else:
         saved = export_hf(model, out_dir)
     report = {"init_from": str(init_from), "problems": len(examples), "lr": lr, "batch_size": batch_size,
-              "max_len": max_len, "method": f"lora r={lora_rank} alpha={lora_alpha}" if lora_rank else "full",
+              "max_len": max_len, "end_token": end_token,
+              "method": f"lora r={lora_rank} alpha={lora_alpha}" if lora_rank else "full",
               "trainable_parameters": sum(p.numel() for p in model.parameters() if p.requires_grad)
               if not wrapped else sum(w.lora_a.numel() + w.lora_b.numel() for w in wrapped.values()),
               "saved": str(saved), "solution_loss_before": round(before, 5),
