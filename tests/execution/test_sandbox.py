@@ -10,6 +10,7 @@ import warnings
 import pytest
 
 from codexlab.cli.main import main as cli_main
+from codexlab.errors import CodexlabError
 from codexlab.execution import ExecutionJob, Limits, ProcessExecutor, Status, make_executor
 from codexlab.execution.calibration import Calibration, calibrated_limits, time_limits
 from codexlab.execution.sandbox import SandboxExecutor, codec, probe_layers
@@ -248,6 +249,20 @@ def test_make_executor_names() -> None:
         assert isinstance(ex, SandboxExecutor)
     with pytest.raises(Exception, match="unknown executor"):
         make_executor("nope", workers=1)
+
+
+def test_auto_refuses_to_run_unconfined_unless_unsafe() -> None:
+    """With no confining layer (all switched off here, as on a host without any), `auto` refuses; --unsafe
+    falls back to the process executor with a warning."""
+    off = {"namespaces": False, "landlock": False, "seccomp": False, "bubblewrap": False}
+    with pytest.raises(CodexlabError, match="--unsafe"):
+        make_executor("auto", workers=1, layers=off)
+    with pytest.warns(RuntimeWarning, match="process executor"):
+        ex = make_executor("auto", workers=1, unsafe=True, layers=off)
+    with ex:
+        assert isinstance(ex, ProcessExecutor)
+        ((_, v),) = ex.map([job("u", "    return a + b\n")])
+        assert v.passed
 
 
 def test_calibrated_limits(sandbox, humaneval) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from typing import Any
 
 from codexlab.errors import CodexlabError
@@ -108,7 +107,14 @@ def add_execution_args(p: argparse.ArgumentParser) -> None:
     g.add_argument(
         "--executor",
         default="auto",
-        help="where samples run: auto (the strongest sandbox this host allows), sandbox, process",
+        help="where samples run: auto (the strongest sandbox this host allows), sandbox, sandbox-inproc, "
+        "process (not a sandbox), ray",
+    )
+    g.add_argument(
+        "--unsafe",
+        action="store_true",
+        help="allow untrusted samples to run without a confining sandbox layer where this host has none "
+        "(auto then uses the process executor: rlimits and process groups only)",
     )
     g.add_argument("--workers", type=int, default=None, help="parallel workers (default: number of CPUs)")
     g.add_argument("--timeout", type=float, default=3.0, help="wall-clock seconds per sample (default 3)")
@@ -116,15 +122,9 @@ def add_execution_args(p: argparse.ArgumentParser) -> None:
 
 
 def make_executor_from_args(args: argparse.Namespace) -> Executor:
-    from codexlab import execution
+    from codexlab.execution import make_executor
 
-    factory: Callable[..., Executor] | None = getattr(execution, "make_executor", None)
-    name = args.executor
-    if factory is not None:
-        return factory(name, workers=args.workers)
-    if name not in ("auto", "process"):
-        raise CodexlabError(f"unknown executor {name!r}")
-    return execution.ProcessExecutor(workers=args.workers)
+    return make_executor(args.executor, workers=args.workers, unsafe=args.unsafe)
 
 
 def limits_from_args(args: argparse.Namespace) -> Limits:

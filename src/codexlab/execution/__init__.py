@@ -10,17 +10,22 @@ from codexlab.execution.types import ExecutionJob, Executor, Limits, Status, Ver
 EXECUTOR_NAMES = ("auto", "sandbox", "sandbox-inproc", "process", "ray")
 
 
-def make_executor(name: str = "sandbox", workers: int | None = None, *, unsafe: bool = False) -> Executor:
+def make_executor(
+    name: str = "sandbox", workers: int | None = None, *, unsafe: bool = False, layers: dict[str, bool] | None = None
+) -> Executor:
     """The executor called `name`: "sandbox" (judge mode, the default), "sandbox-inproc" (tests in the child:
-    faster, forgeable), "process" (portable fallback), "auto" (sandbox where this host allows it, else process
-    with a warning), "ray" (sandbox pools on Ray actors: the running Ray, or a local one)."""
+    faster, forgeable), "process" (portable, not a sandbox), "auto" (the sandbox where this host allows it;
+    elsewhere the process executor, but only with `unsafe=True`: untrusted code never runs unconfined by
+    default), "ray" (sandbox pools on Ray actors: the running Ray, or a local one). `layers` switches sandbox
+    layers off, e.g. {"seccomp": False}."""
     from codexlab.errors import CodexlabError
 
     if name in ("sandbox", "sandbox-inproc", "auto"):
         from codexlab.execution.sandbox import SandboxExecutor
         from codexlab.execution.sandbox.executor import SandboxUnavailable
 
-        ex = SandboxExecutor(workers=workers, mode="inproc" if name == "sandbox-inproc" else "judge", unsafe=unsafe)
+        mode = "inproc" if name == "sandbox-inproc" else "judge"
+        ex = SandboxExecutor(workers=workers, mode=mode, unsafe=unsafe and name != "auto", layers=layers)
         if name != "auto":
             return ex
         try:
@@ -28,7 +33,12 @@ def make_executor(name: str = "sandbox", workers: int | None = None, *, unsafe: 
             return ex
         except (SandboxUnavailable, RuntimeError, OSError) as exc:
             ex.close()
-            warnings.warn(f"sandbox unavailable ({exc}); falling back to the process executor", RuntimeWarning, 2)
+            if not unsafe:
+                raise CodexlabError(
+                    f"no sandbox on this host ({exc}); pass --unsafe to run untrusted samples in the process "
+                    "executor (rlimits and process groups only), or run where `codexlab sandbox check` passes"
+                ) from None
+            warnings.warn(f"sandbox unavailable ({exc}); --unsafe: using the process executor", RuntimeWarning, 2)
             return ProcessExecutor(workers=workers)
     if name == "process":
         return ProcessExecutor(workers=workers)
