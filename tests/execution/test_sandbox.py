@@ -4,8 +4,10 @@ degraded layers, calibration, the factory and the CLI. No mocks: every sample ru
 from __future__ import annotations
 
 import math
+import os
 import shutil
 import warnings
+from pathlib import Path
 
 import pytest
 
@@ -154,10 +156,14 @@ def test_degraded_layers_warn_and_still_confine() -> None:
 
 
 @pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap is not installed (`make test` installs it)")
-def test_bubblewrap_confines_where_the_zygote_cannot_unshare(tmp_path) -> None:
+def test_bubblewrap_confines_where_the_zygote_cannot_unshare() -> None:
     """Namespaces off in the zygote, Landlock and seccomp off too: bubblewrap alone still hides the host's
     processes and network and keeps the host's files read-only."""
-    target = tmp_path / "written-by-sample"
+    import codexlab
+
+    # a host-writable folder the sandbox also sees (codexlab's own source root), unlike pytest's tmp_path
+    # under /tmp, which bubblewrap replaces with an empty tmpfs
+    target = Path(codexlab.__file__).resolve().parent.parent / f"bwrap-probe-{os.getpid()}"
     body = (
         "    import os, socket\n"
         "    pids = [int(p) for p in os.listdir('/proc') if p.isdigit()]\n"
@@ -173,9 +179,11 @@ def test_bubblewrap_confines_where_the_zygote_cannot_unshare(tmp_path) -> None:
     with warnings.catch_warnings(record=True) as caught, SandboxExecutor(workers=1, layers=layers) as ex:
         warnings.simplefilter("always")
         ((_, v),) = ex.map([job("bwrap", body, problem)])
+    written = target.exists()
+    target.unlink(missing_ok=True)
     assert v.passed, v.detail
     assert v.isolation.startswith("sandbox:bwrap+")
-    assert not target.exists()
+    assert not written
     assert any("without landlock, seccomp" in str(w.message) for w in caught)
 
 

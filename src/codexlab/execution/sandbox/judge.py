@@ -374,8 +374,7 @@ def describe(layers: dict[str, Any]) -> str:
 
 def _bootstrap(call: str) -> list[str]:
     """A `python -I` command that imports codexlab from wherever this copy lives."""
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-    return [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {root!r}); {call}"]
+    return [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {_code_root()!r}); {call}"]
 
 
 def bubblewrap_prefix() -> list[str]:
@@ -385,8 +384,19 @@ def bubblewrap_prefix() -> list[str]:
     exe = shutil.which("bwrap")
     if exe is None:
         raise RuntimeError("bubblewrap (bwrap) is not installed")
-    return [exe, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-            "--tmpfs", "/tmp", "--"]  # fmt: skip
+    cmd = [exe, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
+           "--tmpfs", "/tmp"]  # fmt: skip
+    # the interpreter and codexlab itself may live under /tmp (a CI checkout): show them again, read-only
+    for path in sorted({_code_root(), sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable))}):
+        real = os.path.realpath(path)
+        if real == "/tmp" or real.startswith("/tmp/"):
+            cmd += ["--ro-bind", real, real]
+    return cmd + ["--"]
+
+
+def _code_root() -> str:
+    """The folder that holds the codexlab package this process imported."""
+    return os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 
 def spawn_zygote(want: dict[str, bool]) -> tuple[subprocess.Popen[bytes], socket.socket, dict[str, Any]]:
