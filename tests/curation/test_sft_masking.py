@@ -118,3 +118,15 @@ def test_curate_sft_command_on_exported_checkpoint(tiny_problems_file: Path, hum
     report = json.loads((out / "sft.json").read_text())
     assert report["problems"] == 2 and report["steps"] == 3 and len(report["losses"]) == 3
     assert (out / "config.json").exists()
+
+
+def test_curate_sft_rejects_a_missing_model_and_a_zero_rank(tiny_problems_file: Path, tmp_path: Path,
+                                                            capsys) -> None:
+    from codexlab.cli.main import main
+
+    base = ["curate", "sft", str(tiny_problems_file), "--out-dir", str(tmp_path / "o")]
+    assert main([*base, "--init-from", str(tmp_path / "missing.gguf")]) == 2
+    assert "no such checkpoint directory" in capsys.readouterr().err
+    assert main([*base, "--init-from", str(tmp_path), "--lora-rank", "0"]) == 2
+    assert "--lora-rank must be at least 1" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()

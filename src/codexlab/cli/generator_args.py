@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from codexlab.errors import CodexlabError
 from codexlab.generation.types import Generator
 
 
@@ -11,6 +12,8 @@ def generator_from_args(args: argparse.Namespace, prompt_format: str | None = No
     """The generator `run` would build for these arguments; `prompt_format` overrides --prompt-format."""
     from codexlab.generation.registry import load_generator
 
+    if args.parallel is not None and args.parallel < 1:
+        raise CodexlabError("--parallel must be at least 1")
     return load_generator(
         args.model,
         backend=args.backend,

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from codexlab.cli.common import emit_json
+from codexlab.errors import CodexlabError
 
 
 def add_sft_parser(cmds: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -42,7 +43,12 @@ def cmd_sft(args: argparse.Namespace) -> int:
     from codexlab.training.sft import finetune_hf
 
     problems = load_problems_arg(args.problems)
+    if args.lora_rank is not None and args.lora_rank < 1:
+        raise CodexlabError("--lora-rank must be at least 1 (leave it out for full fine-tuning)")
     init = str(resolve_model(args.init_from)) if args.init_from in MODELS else args.init_from
+    if not Path(init).exists():
+        raise CodexlabError(f"--init-from {init}: no such checkpoint directory, GGUF file or embedded model "
+                            f"({', '.join(MODELS)})")
     with make_progress(args.json) as progress:
         task = progress.add_task("fine-tuning", total=args.steps, unit="step", extra="")
 

@@ -75,7 +75,7 @@ class _Decoding:
         """Choose the next token from `logits`; return it, or None when the sample is complete."""
         tok = choose_token(logits, params.temperature, params.top_p, self.rng)
         if tok in gen.eos:
-            self._finish(gen, "stop")
+            self._finish(gen, "stop", self.raw.decode("utf-8", errors="replace"), len(self.tokens))
             return None
         self.logprobs.append(token_logprob(logits, tok))
         self.tokens.append(tok)
@@ -87,18 +87,17 @@ class _Decoding:
             # keep the tokens that contribute text before the cut (a token straddling it counts)
             starts = [0, *self.ends[:-1]]
             keep = sum(1 for s in starts if s < len(cut_text))
-            gen.tokens_generated += len(self.tokens)
-            self.sample = Sample(cut_text, self.tokens[:keep], self.logprobs[:keep], "stop", raw_text=text)
+            self._finish(gen, "stop", cut_text, keep, raw_text=text)
             return None
         if len(self.tokens) >= self.budget:
-            self._finish(gen, "length")
+            self._finish(gen, "length", self.raw.decode("utf-8", errors="replace"), len(self.tokens))
             return None
         return tok
 
-    def _finish(self, gen: LlamaCppGenerator, reason: str) -> None:
+    def _finish(self, gen: LlamaCppGenerator, reason: str, text: str, keep: int, raw_text: str | None = None) -> None:
+        """Complete the sample with `text` and its first `keep` tokens; count every token decoded."""
         gen.tokens_generated += len(self.tokens)
-        text = self.raw.decode("utf-8", errors="replace")
-        self.sample = Sample(text, self.tokens, self.logprobs, reason, raw_text=text)
+        self.sample = Sample(text, self.tokens[:keep], self.logprobs[:keep], reason, raw_text=raw_text or text)
 
 
 class LlamaCppGenerator(Generator):

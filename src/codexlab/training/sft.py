@@ -172,12 +172,12 @@ def finetune_hf(init_from: str | Path, problems: Sequence[Problem], out_dir: Pat
     examples = [problem_example(p, encode, max_len, eos) for p in problems]
     before = solution_loss(model, examples, pad_id)
     wrapped = add_lora(model.model, ATTENTION_PROJECTIONS, lora_rank, lora_alpha) if lora_rank else None
+    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
     result = train_sft(model, examples, steps, lr, batch_size, pad_id, seed, on_step)
     after = solution_loss(model, examples, pad_id)
     out_dir.mkdir(parents=True, exist_ok=True)
-    if wrapped is not None:
-        deltas = merge_lora(model.model, wrapped)
-    if wrapped is not None and path.suffix == ".gguf":
+    deltas = merge_lora(model.model, wrapped) if wrapped is not None else {}
+    if deltas and path.suffix == ".gguf":
         from codexlab.training.gguf_merge import write_merged_gguf
 
         saved = write_merged_gguf(path, {k: v.float().numpy() for k, v in deltas.items()}, out_dir / "model.gguf")
@@ -186,8 +186,7 @@ def finetune_hf(init_from: str | Path, problems: Sequence[Problem], out_dir: Pat
     report = {"init_from": str(init_from), "problems": len(examples), "lr": lr, "batch_size": batch_size,
               "max_len": max_len, "end_token": end_token,
               "method": f"lora r={lora_rank} alpha={lora_alpha}" if lora_rank else "full",
-              "trainable_parameters": sum(p.numel() for p in model.parameters() if p.requires_grad)
-              if not wrapped else sum(w.lora_a.numel() + w.lora_b.numel() for w in wrapped.values()),
+              "trainable_parameters": trainable,
               "saved": str(saved), "solution_loss_before": round(before, 5),
               "solution_loss_after": round(after, 5), **result.to_dict()}
     (out_dir / "sft.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
