@@ -1,12 +1,13 @@
 # The two commands of README.md: `make demo` (the main job) and `make test` (what CI runs).
 # Both set everything up from scratch: virtual environment, packages, model files.
 
-PYTHON ?= python3
-VENV   ?= .venv
-BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+PYTHON    ?= python3
+VENV      ?= .venv
+BIN       := $(VENV)/bin
+STAMP     := $(VENV)/.installed
+BASE_VENV ?= .venv-base
 
-.PHONY: setup models browser bwrap demo test lint typecheck check clean
+.PHONY: setup models browser bwrap demo test test-base lint typecheck check clean
 
 $(STAMP): pyproject.toml requirements/lock.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +37,18 @@ test: models browser bwrap
 	$(BIN)/ruff check
 	$(BIN)/mypy
 	$(BIN)/pytest -q
+	$(MAKE) test-base
+
+# The base package alone (no extras) in a second fresh venv: every command that does not train must work there.
+test-base: models
+	rm -rf $(BASE_VENV)
+	$(PYTHON) -m venv $(BASE_VENV)
+	$(BASE_VENV)/bin/pip install --disable-pip-version-check -q -c requirements/lock.txt -e '.[dev]'
+	$(BASE_VENV)/bin/python -c "import sys, codexlab.cli.main as m; m.build_parser(); \
+		heavy = {'torch', 'transformers', 'tokenizers'} & set(sys.modules); assert not heavy, heavy"
+	$(BASE_VENV)/bin/codexlab --help >/dev/null
+	$(BASE_VENV)/bin/codexlab evaluate --canonical
+	$(BASE_VENV)/bin/pytest -q -p no:cacheprovider tests/foundation tests/store tests/problems tests/analyses
 
 lint: setup
 	$(BIN)/ruff check
@@ -44,4 +57,4 @@ typecheck: setup
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(BASE_VENV) .pytest_cache .mypy_cache .ruff_cache

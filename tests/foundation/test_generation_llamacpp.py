@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from codexlab.generation.llamacpp import LlamaCppGenerator
@@ -77,14 +78,22 @@ def test_batched_decoding_is_seeded_and_cuts_each_sample_at_its_own_stop(
     assert [(s.completion, s.tokens) for s in gen.generate(prompt, params, n=12)] == [
         (s.completion, s.tokens) for s in batched
     ]
+    ids = gen.tokenize(prompt)
+    assert gen._batched is not None
+    batched_first = _log_softmax(gen._batched.eval_prompt(ids))
     sequential = LlamaCppGenerator(small_model_path, n_ctx=1024, parallel=1)
     try:
         one_by_one = list(sequential.generate(prompt, params, n=12))
+        sequential_first = _log_softmax(sequential._eval_prompt(ids))
     finally:
         sequential.close()
-    # the same seed draws the same first token (both start from the prompt's logits); later tokens may part
-    # where batched arithmetic rounds differently
-    assert [s.tokens[:1] for s in batched] == [s.tokens[:1] for s in one_by_one]
+    # both paths start from the prompt's logits, computed by different kernels (batched prompt evaluation rounds
+    # differently on some CPUs): the distributions agree within a tolerance; the draws, and so the samples, need
+    # not be the same
+    likely = np.flatnonzero(np.exp(sequential_first) > 1e-3)
+    assert len(likely) > 0
+    np.testing.assert_allclose(batched_first[likely], sequential_first[likely], atol=0.1)
+    assert len(one_by_one) == len(batched) == 12
     assert {s.finish_reason for s in batched} <= {"stop", "length"}
     for s in batched:
         assert len(s.tokens) == len(s.logprobs) <= 40
@@ -98,3 +107,9 @@ def test_max_tokens_gives_length_finish(gen: LlamaCppGenerator) -> None:
     s = next(gen.generate("def f():\n    x = [", SamplingParams(max_tokens=5, stop=())))
     assert s.finish_reason in {"length", "stop"}
     assert len(s.tokens) <= 5
+
+
+def _log_softmax(logits: np.ndarray) -> np.ndarray:
+    z = logits.astype(np.float64)
+    z -= z.max()
+    return z - np.log(np.exp(z).sum())

@@ -25,6 +25,19 @@ COMMAND_MODULES = [
     "codexlab.cli.docstrings_cmd",
 ]
 
+# Optional dependencies and the extra that installs each: commands import them only when they run.
+OPTIONAL_MODULES = {
+    "torch": "train",
+    "transformers": "train",
+    "tokenizers": "train",
+    "gguf": "train",
+    "accelerate": "train",
+    "matplotlib": "report",
+    "selenium": "report",
+    "ray": "ray",
+    "vllm": "vllm",
+}
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -49,6 +62,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except CodexlabError as exc:
         print(f"codexlab: error: {exc}", file=sys.stderr)
+        return 2
+    except ModuleNotFoundError as exc:
+        extra = OPTIONAL_MODULES.get((exc.name or "").split(".")[0])
+        if extra is None:
+            raise
+        print(
+            f"codexlab: error: this command needs {exc.name}, from the {extra!r} extra: "
+            f"pip install 'codexlab[{extra}]'",
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
         print("\ncodexlab: interrupted; rerun the same command to resume where it stopped", file=sys.stderr)

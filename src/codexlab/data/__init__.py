@@ -1,24 +1,24 @@
-"""Training data: collect Python files, apply the Codex paper's filters, deduplicate, decontaminate, shard."""
+"""Training data: collect Python files, apply the Codex paper's filters, deduplicate, decontaminate, shard.
 
-from codexlab.data.corpus import CorpusReport, build_corpus, read_corpus
-from codexlab.data.decontam import Decontaminator
-from codexlab.data.dedup import ExactDedup, MinHashLSH
-from codexlab.data.filters import FilterConfig, check_file
-from codexlab.data.shards import ShardMeta, TokenShards, write_shards
-from codexlab.data.sources import SourceFile, iter_sources
+Exports are imported on first use: sharding needs the `train` extra (tokenizers), decontamination does not.
+"""
 
-__all__ = [
-    "CorpusReport",
-    "Decontaminator",
-    "ExactDedup",
-    "FilterConfig",
-    "MinHashLSH",
-    "ShardMeta",
-    "SourceFile",
-    "TokenShards",
-    "build_corpus",
-    "check_file",
-    "iter_sources",
-    "read_corpus",
-    "write_shards",
-]
+from codexlab.lazy import lazy_exports
+
+_EXPORTS = {
+    "CorpusReport": "codexlab.data.corpus",
+    "build_corpus": "codexlab.data.corpus",
+    "read_corpus": "codexlab.data.corpus",
+    "Decontaminator": "codexlab.data.decontam",
+    "ExactDedup": "codexlab.data.dedup",
+    "MinHashLSH": "codexlab.data.dedup",
+    "FilterConfig": "codexlab.data.filters",
+    "check_file": "codexlab.data.filters",
+    "ShardMeta": "codexlab.data.shards",
+    "TokenShards": "codexlab.data.shards",
+    "write_shards": "codexlab.data.shards",
+    "SourceFile": "codexlab.data.sources",
+    "iter_sources": "codexlab.data.sources",
+}
+__getattr__ = lazy_exports(_EXPORTS)
+__all__ = sorted(_EXPORTS)

@@ -6,6 +6,7 @@ import warnings
 
 from codexlab.execution.process_executor import ProcessExecutor
 from codexlab.execution.types import ExecutionJob, Executor, Limits, Status, Verdict, program_text
+from codexlab.lazy import lazy_exports
 
 EXECUTOR_NAMES = ("auto", "sandbox", "sandbox-inproc", "process", "ray")
 
@@ -49,13 +50,8 @@ def make_executor(
     raise CodexlabError(f"unknown executor {name!r} (choose from {', '.join(EXECUTOR_NAMES)})")
 
 
-def __getattr__(name: str) -> object:
-    """`SandboxExecutor` exported lazily, so importing codexlab.execution stays light."""
-    if name == "SandboxExecutor":
-        from codexlab.execution.sandbox import SandboxExecutor
-
-        return SandboxExecutor
-    raise AttributeError(name)
+# `SandboxExecutor` is exported lazily, so importing codexlab.execution stays light.
+__getattr__ = lazy_exports({"SandboxExecutor": "codexlab.execution.sandbox"})
 
 
 __all__ = [

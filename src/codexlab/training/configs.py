@@ -6,8 +6,33 @@ Shapes follow the GPT-3/GPT-2 family at each size; the context is 1024 by defaul
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from codexlab.errors import CodexlabError
-from codexlab.training.model import GPTConfig
+
+
+@dataclass(frozen=True)
+class GPTConfig:
+    """A GPT's shape. Plain data (no torch), so listing and choosing configs needs no `train` extra."""
+
+    vocab_size: int = 8192
+    n_layer: int = 4
+    n_head: int = 4
+    d_model: int = 128
+    ctx: int = 256
+    dropout: float = 0.0
+
+    def non_embedding_params(self) -> int:
+        """12·L·d² plus biases and norms, the count the scaling laws (and the paper's model names) use."""
+        d = self.d_model
+        per_layer = 12 * d * d + 13 * d
+        return self.n_layer * per_layer + 2 * d
+
+    def flops_per_token(self) -> int:
+        """Training FLOPs per token: 6N for the matmuls with weights plus 6·L·ctx·d for attention scores."""
+        n = self.non_embedding_params() + self.vocab_size * self.d_model  # the LM head is a matmul too
+        return 6 * n + 6 * self.n_layer * self.ctx * self.d_model
+
 
 # name: (n_layer, n_head, d_model)
 SHAPES: dict[str, tuple[int, int, int]] = {

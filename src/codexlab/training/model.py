@@ -6,32 +6,12 @@ Module names follow Hugging Face's GPT-2, so export is a rename plus a transpose
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-
-@dataclass(frozen=True)
-class GPTConfig:
-    vocab_size: int = 8192
-    n_layer: int = 4
-    n_head: int = 4
-    d_model: int = 128
-    ctx: int = 256
-    dropout: float = 0.0
-
-    def non_embedding_params(self) -> int:
-        """12·L·d² plus biases and norms, the count the scaling laws (and the paper's model names) use."""
-        d = self.d_model
-        per_layer = 12 * d * d + 13 * d
-        return self.n_layer * per_layer + 2 * d
-
-    def flops_per_token(self) -> int:
-        """Training FLOPs per token: 6N for the matmuls with weights plus 6·L·ctx·d for attention scores."""
-        n = self.non_embedding_params() + self.vocab_size * self.d_model  # the LM head is a matmul too
-        return 6 * n + 6 * self.n_layer * self.ctx * self.d_model
+from codexlab.training.configs import GPTConfig
 
 
 class CausalSelfAttention(nn.Module):
