@@ -39,6 +39,7 @@ def test_report_is_self_contained(report: Path) -> None:
 @needs_chromium
 def test_report_renders_and_navigates_in_headless_chromium(report: Path) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     from codexlab.reports.browser import headless_chromium
 
@@ -54,7 +55,8 @@ def test_report_renders_and_navigates_in_headless_chromium(report: Path) -> None
         # into a problem: the overview hides, the problem shows its prompt and each sample's code and verdict
         driver.find_element(By.LINK_TEXT, T0).click()
         view = driver.find_element(By.ID, "problem-HumanEval-0")
-        assert view.is_displayed() and not overview.is_displayed()
+        # the view switches in a hashchange handler, a task of its own: wait for it, not for a fixed time
+        WebDriverWait(driver, 30).until(lambda d: view.is_displayed() and not overview.is_displayed())
         assert driver.current_url.endswith("#problem-HumanEval-0")
         assert "has_close_elements" in view.find_element(By.CSS_SELECTOR, "pre.prompt").text
         samples = view.find_elements(By.CSS_SELECTOR, "details.sample")
@@ -64,7 +66,7 @@ def test_report_renders_and_navigates_in_headless_chromium(report: Path) -> None
         assert not driver.find_element(By.ID, "problem-HumanEval-2").is_displayed()
         # and back, with the browser's own back button
         driver.back()
-        assert overview.is_displayed() and not view.is_displayed()
+        WebDriverWait(driver, 30).until(lambda d: overview.is_displayed() and not view.is_displayed())
         # the filter narrows the problem list
         driver.find_element(By.ID, "filter").send_keys("/2")
         rows = [r for r in driver.find_elements(By.CSS_SELECTOR, "#problems tr[data-rate]") if r.is_displayed()]
