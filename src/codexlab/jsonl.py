@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from codexlab.errors import InputError
+from codexlab.text import json_line
 
 
 def read_jsonl(path: str | Path, allow_torn_tail: bool = False) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -70,7 +71,7 @@ class JsonlAppender:
         self._fh = open(self.path, "a", encoding="utf-8")
 
     def write(self, obj: dict[str, Any]) -> None:
-        self._fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        self._fh.write(json_line(obj) + "\n")
         self._fh.flush()
         os.fsync(self._fh.fileno())
 
@@ -101,5 +102,5 @@ def write_jsonl(path: str | Path, rows: Iterable[dict[str, Any]]) -> None:
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
         for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+            fh.write(json_line(row) + "\n")
     os.replace(tmp, path)

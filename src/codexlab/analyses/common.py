@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from codexlab.text import DISPLAY_ERRORS
+
 
 @dataclass
 class Table:
@@ -25,7 +27,7 @@ class Table:
         """Write <stem>.csv and <stem>.json; return both paths."""
         stem.parent.mkdir(parents=True, exist_ok=True)
         csv_path, json_path = stem.with_suffix(".csv"), stem.with_suffix(".json")
-        with open(csv_path, "w", newline="", encoding="utf-8") as fh:
+        with open(csv_path, "w", newline="", encoding="utf-8", errors=DISPLAY_ERRORS) as fh:
             w = csv.writer(fh)
             w.writerow(self.columns)
             w.writerows(self.rows)

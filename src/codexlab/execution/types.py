@@ -10,6 +10,7 @@ from enum import Enum
 from typing import Any
 
 from codexlab.problems.types import Problem
+from codexlab.text import clean, program_bytes
 
 
 class Status(str, Enum):
@@ -34,6 +35,12 @@ class Verdict:
     traceback: str = ""
     peak_memory_kb: int | None = None
     isolation: str = ""
+
+    def __post_init__(self) -> None:
+        # what a sample says (its exception message, traceback) is stored and journaled: keep it encodable
+        for name in ("detail", "traceback"):
+            value = getattr(self, name)
+            object.__setattr__(self, name, clean(value) if isinstance(value, str) else str(value or ""))
 
     @property
     def passed(self) -> bool:
@@ -108,8 +115,11 @@ class ExecutionJob:
 
     @property
     def program_hash(self) -> str:
-        """Content hash of what runs (program and limits): identical programs need judging only once."""
-        h = hashlib.sha256(self.program.encode())
+        """Content hash of what runs (program and limits): identical programs need judging only once.
+
+        A program UTF-8 cannot hold (a lone surrogate) is hashed as the bytes it denotes; see codexlab.text.
+        """
+        h = hashlib.sha256(program_bytes(self.program))
         h.update(repr(self.limits).encode())
         return h.hexdigest()
 

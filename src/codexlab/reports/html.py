@@ -17,6 +17,7 @@ from typing import Any
 from codexlab.evaluation.metrics import compare_runs, pass_at_k_ci
 from codexlab.evaluation.pass_at_k import default_ks
 from codexlab.store.rundata import RunData, load_run
+from codexlab.text import DISPLAY_ERRORS
 
 
 def esc(x: Any) -> str:
@@ -192,5 +193,5 @@ def write_report(run_dir: Path, out: Path, compare: Path | None = None) -> Path:
     run = load_run(run_dir)
     other = load_run(compare) if compare else None
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render(run, other), encoding="utf-8")
+    out.write_text(render(run, other), encoding="utf-8", errors=DISPLAY_ERRORS)
     return out

@@ -18,6 +18,7 @@ from codexlab import __version__
 from codexlab.execution.types import Verdict
 from codexlab.problems.types import Problem, ProblemSet
 from codexlab.store.schema import SCHEMA, SCHEMA_VERSION
+from codexlab.text import from_sql, json_line, to_sql
 
 STORE_NAME = "run.sqlite"
 
@@ -29,7 +30,7 @@ class RunStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(str(self.path), timeout=30.0, isolation_level=None)
-        self.db.row_factory = sqlite3.Row
+        self.db.row_factory = _row
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
@@ -71,7 +72,10 @@ class RunStore:
         with self._tx():
             self.db.executemany(
                 "INSERT OR REPLACE INTO problems VALUES (?, ?, ?, ?, ?, ?)",
-                [(p.task_id, i, p.prompt, p.entry_point, p.canonical_solution, p.test) for i, p in enumerate(problems)],
+                [
+                    _bind(p.task_id, i, p.prompt, p.entry_point, p.canonical_solution, p.test)
+                    for i, p in enumerate(problems)
+                ],
             )
 
     def problems(self) -> ProblemSet:
@@ -92,7 +96,7 @@ class RunStore:
         for rec, h in zip(records, hashes):
             lps = rec.get("logprobs") or []
             rows.append(
-                (
+                _bind(
                     rec["task_id"],
                     int(rec["sample_id"]),
                     rec["completion"],
@@ -101,7 +105,7 @@ class RunStore:
                     len(rec["tokens"]) if isinstance(rec.get("tokens"), list) else rec.get("n_tokens"),
                     rec.get("mean_logprob"),
                     float(sum(lps)) if lps else rec.get("sum_logprob"),
-                    json.dumps(rec, ensure_ascii=False),
+                    json_line(rec),
                     now,
                 )
             )
@@ -115,7 +119,7 @@ class RunStore:
         with self._tx():
             self.db.executemany(
                 "UPDATE samples SET program_hash = ? WHERE task_id = ? AND sample_id = ?",
-                [(h, t, s) for t, s, h in links],
+                [_bind(h, t, s) for t, s, h in links],
             )
 
     def sample_ids(self) -> dict[str, set[int]]:
@@ -141,7 +145,7 @@ class RunStore:
         with self._tx():
             self.db.execute(
                 "INSERT OR REPLACE INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
+                _bind(
                     program_hash,
                     d["status"],
                     int(d["passed"]),
@@ -194,6 +198,18 @@ class RunStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _bind(*values: Any) -> tuple[Any, ...]:
+    """Parameters for one row: text UTF-8 cannot hold goes in as a BLOB that `_row` turns back into it."""
+    return tuple(to_sql(v) for v in values)
+
+
+def _row(cursor: sqlite3.Cursor, values: tuple[Any, ...]) -> sqlite3.Row:
+    """sqlite3.Row, with the BLOBs `_bind` wrote read back as the exact strings they were (codexlab.text)."""
+    if any(type(v) is bytes for v in values):
+        values = tuple(from_sql(v) for v in values)
+    return sqlite3.Row(cursor, values)
 
 
 class _Transaction:
