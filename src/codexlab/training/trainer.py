@@ -1,5 +1,6 @@
-"""The training loop: AdamW, warmup + cosine decay, gradient accumulation, bf16 autocast, optional torch.compile,
-periodic validation (loss and bits per byte), exact resume, JSONL log, and DDP or FSDP when launched by torchrun.
+"""The training loop: AdamW, warmup + cosine decay, gradient accumulation, bf16 autocast where it is faster than
+fp32, optional torch.compile, periodic validation (loss and bits per byte), exact resume, JSONL log, and DDP or
+FSDP when launched by torchrun.
 
 A run directory holds `ckpt.pt`, `log.jsonl` and `loss.png`. Running the same command again resumes from the last
 checkpoint; Ctrl-C finishes the current step, checkpoints and stops.
@@ -32,6 +33,7 @@ from codexlab.training.checkpoint import CKPT_FILE, load_checkpoint, rng_state, 
 from codexlab.training.configs import model_config
 from codexlab.training.hf import HFCausalLM, load_hf_model
 from codexlab.training.model import GPT, GPTConfig
+from codexlab.training.precision import autocast_dtype
 from codexlab.training.sharding import PARALLEL_MODES, full_state, load_full_state, shard_model
 
 LOG_FILE = "log.jsonl"
@@ -100,17 +102,6 @@ def lr_at(step: int, total: int, tc: TrainConfig) -> float:
     return min_lr + 0.5 * (tc.lr - min_lr) * (1 + math.cos(math.pi * min(1.0, progress)))
 
 
-def autocast_dtype(tc: TrainConfig, device: torch.device) -> torch.dtype | None:
-    """bf16 where the hardware runs it natively (AVX512-BF16/AMX CPUs, Ampere+ GPUs); fp32 otherwise."""
-    if tc.dtype == "fp32":
-        return None
-    if tc.dtype == "bf16":
-        return torch.bfloat16
-    if device.type == "cuda":
-        return torch.bfloat16 if torch.cuda.is_bf16_supported() else None
-    return torch.bfloat16 if torch.ops.mkldnn._is_mkldnn_bf16_supported() else None
-
-
 def build_model(tc: TrainConfig, vocab_size: int) -> tuple[nn.Module, int]:
     """Our GPT from a named config, or a transformers model to fine-tune; returns it with its context length."""
     if tc.init_from:
@@ -176,7 +167,7 @@ def train(tc: TrainConfig, stop_at_step: int | None = None) -> TrainResult:
     fsdp = info.enabled and tc.parallel == "fsdp"
     shards = TokenShards(tc.data)
     model, ctx = build_model(tc, shards.meta.vocab_size)
-    amp = autocast_dtype(tc, info.device)
+    amp = autocast_dtype(tc.dtype, info.device)
     if fsdp:  # FSDP moves each shard to the device; bf16 through its mixed-precision policy on GPUs, fp32 on CPUs
         shard_model(model, info.device, info.world, amp)
         amp = None
