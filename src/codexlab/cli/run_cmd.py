@@ -23,7 +23,7 @@ from codexlab.cli.generator_args import generator_from_args
 from codexlab.evaluation.evaluate import EvaluationResult, evaluate_samples, results_path_for, write_summary
 from codexlab.generation.sampling import existing_sample_ids, generate_samples
 from codexlab.jsonl import write_jsonl
-from codexlab.pipeline import default_run_dir, open_run_store, prepare_run_dir, run_config, store_for_samples
+from codexlab.pipeline import default_run_dir, open_run_store, run_config, store_for_samples
 from codexlab.problems import ProblemSet
 from codexlab.reports.progress import make_progress
 from codexlab.reports.table import print_summary
@@ -41,6 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_execution_args(run)
     run.add_argument("--run-dir", type=Path, help="where to write the run (default: runs/<model>-<dataset>-...)")
     run.add_argument("--runs-root", type=Path, default=Path("runs"), help="parent of default run dirs (default runs/)")
+    _add_wait_arg(run)
     add_output_args(run)
     run.set_defaults(func=cmd_run)
 
@@ -71,8 +72,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ev.add_argument("--k", default=None, help="comma-separated k values for pass@k (default: 1,10,100 up to n)")
     add_problem_args(ev)
     add_execution_args(ev)
+    _add_wait_arg(ev)
     add_output_args(ev)
     ev.set_defaults(func=cmd_evaluate)
+
+
+def _add_wait_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--wait",
+        action="store_true",
+        help="if another process is using the run directory, wait for it instead of exiting with status 2",
+    )
 
 
 def _load_generator(args: argparse.Namespace) -> Any:
@@ -139,16 +149,20 @@ def cmd_run(args: argparse.Namespace) -> int:
             args.n,
             {"timeout_s": args.timeout, "memory_mb": args.memory_mb},
         )
-        run_dir = prepare_run_dir(args.run_dir or default_run_dir(args.runs_root, config), config)
+        run_dir = args.run_dir or default_run_dir(args.runs_root, config)
+        store = open_run_store(run_dir, config, problems, wait=args.wait)  # holds the run directory's lock
         print(f"codexlab: run directory {run_dir}", file=sys.stderr)
         samples_path = run_dir / "samples.jsonl"
-        store = open_run_store(run_dir, config, problems)
-        _generate(args, problems, samples_path, generator, store)
+        try:
+            _generate(args, problems, samples_path, generator, store)
+        except BaseException:
+            store.close()
+            raise
     finally:
         generator.close()
     with store:
         result = _evaluate(args, problems, samples_path, None, store)
-    _report(args, result, run_dir / "summary.json", f"{problems.name} · {config['model']}")
+        _report(args, result, run_dir / "summary.json", f"{problems.name} · {config['model']}")
     if not args.json:
         print(f"codexlab: samples, results and summary.json in {run_dir}", file=sys.stderr)
     return 0
@@ -180,14 +194,14 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         raise CodexlabError("evaluate needs a SAMPLES file (or --canonical)")
     else:
         samples_path = args.samples
-    store = store_for_samples(samples_path)
+    store = store_for_samples(samples_path, wait=args.wait)  # a run directory's: holds its lock
     try:
         result = _evaluate(args, problems, samples_path, ks, store)
+        summary_path = Path(f"{samples_path}_summary.json")
+        _report(args, result, summary_path, f"{problems.name} · {samples_path.name}")
     finally:
         if store is not None:
             store.close()
-    summary_path = Path(f"{samples_path}_summary.json")
-    _report(args, result, summary_path, f"{problems.name} · {samples_path.name}")
     if not args.json:
         print(f"codexlab: results in {results_path_for(samples_path)}", file=sys.stderr)
     if args.canonical:

@@ -13,6 +13,7 @@ from codexlab.evaluation.evaluate import EvaluationResult, evaluate_samples, wri
 from codexlab.execution.types import Executor, Limits
 from codexlab.generation.sampling import generate_samples
 from codexlab.generation.types import Generator, SamplingParams
+from codexlab.pipeline import lock_run_dir
 from codexlab.problems.types import ProblemSet
 
 
@@ -33,11 +34,14 @@ def sample_and_evaluate(
     limits: Limits | None = None,
     ks: list[int] | None = None,
 ) -> EvaluationResult:
-    """problems.jsonl, samples.jsonl (+ results and summary) under out_dir; rerunning resumes."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    write_problems(out_dir / "problems.jsonl", problems)
-    samples = out_dir / "samples.jsonl"
-    generate_samples(problems, generator, params, n, samples)
-    result = evaluate_samples(samples, problems, executor, limits, ks=ks)
-    write_summary(out_dir / "summary.json", result.summary())
+    """problems.jsonl, samples.jsonl (+ results and summary) under out_dir; rerunning resumes.
+
+    Holds out_dir's run-directory lock throughout (RunDirBusy if another process is using it).
+    """
+    with lock_run_dir(out_dir):
+        write_problems(out_dir / "problems.jsonl", problems)
+        samples = out_dir / "samples.jsonl"
+        generate_samples(problems, generator, params, n, samples)
+        result = evaluate_samples(samples, problems, executor, limits, ks=ks)
+        write_summary(out_dir / "summary.json", result.summary())
     return result

@@ -26,28 +26,61 @@ if TYPE_CHECKING:
 
 @dataclass
 class SampleRow:
-    """One line of a samples file: at least task_id and completion (openai/human-eval's format)."""
+    """One line of a samples file: at least task_id and completion (openai/human-eval's format).
+
+    `sample_id` is the line's own, or (human-eval files have none) its position among its task's lines.
+    """
 
     line: int
     task_id: str
     completion: str
     data: dict[str, Any]
+    sample_id: int = 0
+
+
+@dataclass
+class SamplesFile:
+    """The distinct samples of a file, and how many lines repeated a (task_id, sample_id) already read."""
+
+    rows: list[SampleRow]
+    duplicates: int = 0
 
 
 def read_samples(path: str | Path, problems: ProblemSet) -> list[SampleRow]:
     """Read and validate a samples file; every problem names the file and line."""
+    return read_samples_file(path, problems).rows
+
+
+def read_samples_file(path: str | Path, problems: ProblemSet) -> SamplesFile:
+    """Read and validate a samples file, keeping the first line of each (task_id, sample_id).
+
+    A sample is counted once whatever the file holds (a file appended to twice must not double n in pass@k).
+    """
     path = Path(path)
     rows: list[SampleRow] = []
     unknown: list[tuple[int, str]] = []
+    seen: set[tuple[str, int]] = set()
+    next_id: dict[str, int] = {}
+    duplicates = 0
     for lineno, obj in read_jsonl(path):
         for name in ("task_id", "completion"):
             if name not in obj:
                 raise InputError(path, f"missing field {name!r}", lineno)
             if not isinstance(obj[name], str):
                 raise InputError(path, f"field {name!r} must be a string, got {type(obj[name]).__name__}", lineno)
-        if obj["task_id"] not in problems:
-            unknown.append((lineno, obj["task_id"]))
-        rows.append(SampleRow(lineno, obj["task_id"], obj["completion"], obj))
+        task_id = obj["task_id"]
+        try:
+            sample_id = int(obj.get("sample_id", next_id.get(task_id, 0)))
+        except (TypeError, ValueError):
+            raise InputError(path, f"field 'sample_id' must be an integer, got {obj['sample_id']!r}", lineno) from None
+        next_id[task_id] = sample_id + 1
+        if (task_id, sample_id) in seen:
+            duplicates += 1
+            continue
+        seen.add((task_id, sample_id))
+        if task_id not in problems:
+            unknown.append((lineno, task_id))
+        rows.append(SampleRow(lineno, task_id, obj["completion"], obj, sample_id))
     if not rows:
         raise InputError(path, "no samples in file (empty)")
     if unknown:
@@ -58,7 +91,7 @@ def read_samples(path: str | Path, problems: ProblemSet) -> list[SampleRow]:
             else f" ({len(unknown)} lines have unknown task_ids)"
         )
         raise InputError(path, f"unknown task_id {tid!r}: not in {problems.name!r}{hint}", lineno)
-    return rows
+    return SamplesFile(rows, duplicates)
 
 
 @dataclass
@@ -72,6 +105,7 @@ class EvaluationResult:
     duration_s: float
     unique_programs: int
     ks: list[int] = field(default_factory=list)
+    duplicates: int = 0
 
     def per_problem(self) -> dict[str, list[bool]]:
         out: dict[str, list[bool]] = {}
@@ -92,6 +126,7 @@ class EvaluationResult:
             "problems_evaluated": len(per),
             "problems_total": len(self.problems),
             "samples": len(self.rows),
+            "duplicate_lines_ignored": self.duplicates,
             "samples_per_problem": {"min": n_min, "max": max(len(v) for v in per.values())},
             "pass_at_k": {f"pass@{k}": v for k, v in table.items()},
             "status_counts": dict(statuses.most_common()),
@@ -124,7 +159,8 @@ def evaluate_samples(
     """
     samples_path = Path(samples_path)
     limits = limits or Limits()
-    rows = read_samples(samples_path, problems)
+    samples_file = read_samples_file(samples_path, problems)
+    rows = samples_file.rows
     results_path = results_path_for(samples_path)
     journal_path = Path(f"{results_path}.journal")
     cache = _read_journal(journal_path)
@@ -168,6 +204,7 @@ def evaluate_samples(
         duration_s=time.monotonic() - start,
         unique_programs=len(count_by_hash),
         ks=ks or [],
+        duplicates=samples_file.duplicates,
     )
 
 
@@ -181,9 +218,7 @@ def verdict_key(job: ExecutionJob, executor: Executor) -> str:
 
 def _store_samples(store: RunStore, rows: list[SampleRow], program_of: list[str]) -> None:
     """Make sure the store holds every judged sample, linked to the hash of the program that was judged."""
-    from codexlab.store.jsonl_io import with_sample_ids
-
-    records = with_sample_ids([row.data for row in rows])
+    records = [{**row.data, "sample_id": row.sample_id} for row in rows]
     store.add_samples(records, list(program_of))
     store.link_programs((r["task_id"], int(r["sample_id"]), h) for r, h in zip(records, program_of))
 

@@ -34,6 +34,7 @@ class RunStore:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
+        self._locks: list[Any] = []
         if self.get_meta("schema_version") is None:
             self.set_meta(schema_version=SCHEMA_VERSION, created_at=time.time())
 
@@ -190,8 +191,14 @@ class RunStore:
     def _tx(self) -> _Transaction:
         return _Transaction(self.db)
 
+    def hold(self, lock: Any) -> None:
+        """Keep `lock` (the run directory's, codexlab.pipeline.RunDirLock) until the store is closed."""
+        self._locks.append(lock)
+
     def close(self) -> None:
         self.db.close()
+        while self._locks:
+            self._locks.pop().release()
 
     def __enter__(self) -> RunStore:
         return self

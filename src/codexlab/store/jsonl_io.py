@@ -69,8 +69,14 @@ def import_run_dir(run_dir: str | Path, problems: ProblemSet | None = None) -> R
     """Build (or complete) run.sqlite from a run directory's JSONL files; returns the open store.
 
     Verdicts come from the results file, keyed by the program's content hash (prompt, completion, tests, limits).
+    The store holds the run directory's lock until it is closed (RunDirBusy if another process has it).
     """
-    run_dir = Path(run_dir)
+    from codexlab.pipeline import store_holding_lock
+
+    return store_holding_lock(run_dir, lambda: _import_run_dir(Path(run_dir), problems))
+
+
+def _import_run_dir(run_dir: Path, problems: ProblemSet | None) -> RunStore:
     started = time.time()
     samples_path = run_dir / "samples.jsonl"
     cfg_path = run_dir / "config.json"
