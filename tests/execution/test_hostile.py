@@ -1,159 +1,160 @@
 """The hostile corpus: every attack in tests/execution/hostile/ is judged, never passes, leaves the host
-unharmed and nothing running, and the pool keeps judging correctly afterwards.
+unharmed and nothing running or allocated, and never affects the next sample in its worker; as the user
+running the tests (root in CI) and, when that is root, again as an unprivileged user.
 
-Each attack file is a whole module defining `add(a, b)`, written so that it *would pass* if its attack
-worked (a forged verdict, a file written outside scratch, a connection made, a secret found).
+The harness itself (conventions of the attack files, the controls, the host checks) is hostile_harness.py.
 """
 
 from __future__ import annotations
 
-import glob
+import contextlib
+import json
 import os
-import re
-import socket
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
-
-from codexlab.execution import ExecutionJob, Limits, Status
-from codexlab.execution.sandbox import SandboxExecutor
-from codexlab.problems import Problem
-
-HOSTILE_DIR = Path(__file__).with_name("hostile")
-PROMPT = 'def expected(a, b):\n    """The trusted helper the tests use."""\n    return a + b\n\n\n'
-TESTS = {
-    "eq": "def check(candidate):\n    assert candidate(1, 2) == expected(1, 2)\n    assert candidate(5, 7) == expected(5, 7)\n",
-    "abs": "def check(candidate):\n    assert abs(candidate(1, 2) - 3) < 1e-9\n    assert abs(candidate(5, 7) - 12) < 1e-9\n",
-}
-PROBLEMS = {name: Problem(f"Hostile/{name}", PROMPT, "add", "    return a + b\n", test) for name, test in TESTS.items()}
-# problems whose own tests are hostile (a user-supplied problem file): the judge must still end them
-LOOPING_TEST = Problem("Hostile/test-loop", PROMPT, "add", "", "def check(candidate):\n    while True:\n        pass\n")
-CALLING_TEST = Problem(
-    "Hostile/test-calls", PROMPT, "add", "", "def check(candidate):\n    while True:\n        candidate(1, 2)\n"
+from hostile_harness import (
+    HOSTILE_DIR,
+    Traps,
+    attacks,
+    chains,
+    corpus,
+    descendants,
+    file_state,
+    humaneval_problem,
+    posix_mqs,
+    problems_with,
+    remove_sysv,
+    report,
+    run_corpus,
+    sysv_ipc,
+    unlink_mq,
 )
-LIMITS = Limits(
-    timeout_s=1.5, memory_bytes=512 << 20, output_bytes=64 << 10, file_size_bytes=4 << 20, open_files=64, cpu_time_s=0.5
-)
-PWNED = [
-    "/tmp/codexlab-pwned-tmp",
-    "/root/codexlab-pwned-home",
-    "/etc/codexlab-pwned-etc",
-    "/var/tmp/codexlab-pwned-symlink",
-]
-MARKER = "codexlab-daemon-marker"
+
+UNPRIVILEGED = 65534  # nobody
+SRC = Path(__file__).resolve().parents[2] / "src"
 
 
-def corpus() -> list[tuple[str, str, str, str | None]]:
-    """(name, problem, source, expected status or None) for each attack file."""
-    out = []
-    for path in sorted([*HOSTILE_DIR.glob("*.py"), *HOSTILE_DIR.glob("*.txt")]):
-        src = path.read_text()
-        problem = re.search(r"^# problem: (\w+)", src, re.M)
-        expect = re.search(r"^# expect: ([\w ]+)$", src, re.M)
-        out.append((path.stem, problem.group(1) if problem else "eq", src, expect.group(1) if expect else None))
-    return out
+def test_corpus_has_at_least_100_attacks() -> None:
+    assert len(attacks()) >= 100
 
 
-def _marked_processes() -> list[int]:
-    pids = []
-    for d in glob.glob("/proc/[0-9]*"):
-        try:
-            with open(f"{d}/cmdline", "rb") as f:
-                if MARKER.encode() in f.read():
-                    pids.append(int(d.rsplit("/", 1)[1]))
-        except OSError:
-            pass
-    return pids
+def test_corpus_headers_name_real_files() -> None:
+    heads = chains(corpus())
+    assert sum(1 for _ in heads) < len(corpus())  # some attacks come in parts
 
 
-def _descendants(pid: int) -> list[int]:
-    out = []
-    for task in glob.glob(f"/proc/{pid}/task/*/children"):
-        try:
-            kids = [int(x) for x in Path(task).read_text().split()]
-        except OSError:
-            continue
-        for k in kids:
-            out += [k, *_descendants(k)]
-    return out
+def test_hostile_corpus_never_passes_and_host_is_unharmed(tmp_path: Path) -> None:
+    result = run_corpus(tmp_path)
+    print(f"\nas uid {os.getuid()}:\n" + report(result))
+    found = problems_with(result)
+    assert not found, "\n".join(found)
 
 
-@pytest.fixture()
-def host_traps(tmp_path_factory: pytest.TempPathFactory):
-    """A sentinel file on the host, a TCP listener and UDP sockets the attacks try to reach."""
-    for p in PWNED:
-        assert not os.path.exists(p), f"left over from an earlier run: {p}"
-    sentinel_dir = Path(os.path.join("/tmp", f"codexlab-sentinel-{os.getpid()}"))
-    sentinel_dir.mkdir(exist_ok=True)
-    victim = sentinel_dir / "victim.txt"
-    victim.write_text("keep me")
-    tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    tcp.bind(("127.0.0.1", 0))
-    tcp.listen(8)
-    tcp.setblocking(False)
-    port_file = Path("/tmp/codexlab-sentinel-port")
-    port_file.write_text(str(tcp.getsockname()[1]))
-    udps = []
-    for port in range(40000, 40010):
-        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        try:
-            u.bind(("127.0.0.1", port))
-        except OSError:
-            u.close()
-            continue
-        u.setblocking(False)
-        udps.append(u)
-    yield victim, tcp, udps
-    tcp.close()
-    for u in udps:
-        u.close()
-    port_file.unlink(missing_ok=True)
-    victim.unlink(missing_ok=True)
-    sentinel_dir.rmdir()
-    for p in PWNED:
-        if os.path.exists(p):
-            os.unlink(p)
+def _copy_checkout(dest: Path) -> None:
+    """What the unprivileged pass needs, where that user can read it (a CI clone may sit under /root)."""
+    shutil.copytree(SRC / "codexlab", dest / "src" / "codexlab", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(HOSTILE_DIR, dest / "tests" / "hostile")
+    shutil.copy(Path(__file__).with_name("hostile_harness.py"), dest / "tests" / "hostile_harness.py")
+    for d in [dest, *dest.rglob("*")]:
+        d.chmod(0o755 if d.is_dir() else 0o644)
 
 
-def test_corpus_has_at_least_40_attacks() -> None:
-    assert len(corpus()) >= 40
+def test_hostile_corpus_as_an_unprivileged_user() -> None:
+    if os.geteuid() != 0:
+        pytest.skip("already unprivileged: the test above is this pass")
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("setpriv (util-linux) is not installed: cannot drop to an unprivileged user")
+    python = os.path.realpath(sys.executable)
+    drop = [setpriv, f"--reuid={UNPRIVILEGED}", f"--regid={UNPRIVILEGED}", "--clear-groups", "--inh-caps=-all"]
+    probe = subprocess.run([*drop, python, "-I", "-c", "import json"], capture_output=True, check=False)
+    if probe.returncode != 0:
+        pytest.skip(f"uid {UNPRIVILEGED} cannot run {python}: {probe.stderr.decode()[-200:]}")
+    top = Path(tempfile.mkdtemp(prefix="codexlab-hostile-user-", dir="/tmp"))
+    secret_dir = Path(f"/var/tmp/codexlab-rootsecret-{os.getpid()}")
+    try:
+        top.chmod(0o755)
+        _copy_checkout(top)
+        work = top / "work"
+        work.mkdir()
+        os.chown(work, UNPRIVILEGED, UNPRIVILEGED)
+        (top / "humaneval.json").write_text(json.dumps(humaneval_problem()))
+        # a root-owned 0600 file the unprivileged sandbox must neither read nor change
+        secret_dir.mkdir(mode=0o755, exist_ok=True)
+        token = f"codexlab-root-secret-{secrets.token_hex(8)}"
+        secret = secret_dir / "secret.txt"
+        secret.write_text(token + "\n")
+        secret.chmod(0o600)
+        before = file_state(str(secret))
+        ipc_before, mq_before = sysv_ipc(), set(posix_mqs())
+        out = work / "report.json"
+        boot = (
+            f"import sys; sys.path[:0] = [{str(top / 'src')!r}, {str(top / 'tests')!r}]; "
+            "import hostile_harness; hostile_harness.main()"
+        )
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(work),
+            "LANG": "C.UTF-8",
+            "CODEXLAB_HOSTILE_HUMANEVAL": str(top / "humaneval.json"),
+            "CODEXLAB_HOSTILE_ROOT_SECRET": str(secret),
+        }
+        r = subprocess.run(
+            [*drop, python, "-I", "-c", boot, str(out), str(work)],
+            cwd=work,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        assert r.returncode == 0 and out.exists(), f"the unprivileged pass failed:\n{r.stdout[-3000:]}\n{r.stderr[-6000:]}"
+        payload = json.loads(out.read_text())
+        print(f"\nas uid {payload['uid']}:\n" + payload["report"])
+        found = list(payload["problems"])
+        # what only root can see: the root secret, host-wide IPC, processes
+        if token in out.read_text():
+            found.append("the root-owned secret reached a verdict in the unprivileged pass")
+        if file_state(str(secret)) != before:
+            found.append(f"the root-owned secret changed: {before} -> {file_state(str(secret))}")
+        for kind, entries in sysv_ipc().items():
+            for e in sorted(entries - ipc_before[kind]):
+                found.append(f"SysV {kind} left behind by the unprivileged pass: {e}")
+                remove_sysv(kind, e)
+        for name in sorted(set(posix_mqs()) - mq_before):
+            found.append(f"POSIX message queue left behind by the unprivileged pass: {name}")
+            unlink_mq(name)
+        found += [f"left running: pid {p}" for p in descendants(os.getpid())]
+        assert payload["uid"] == UNPRIVILEGED
+        assert not found, "\n".join(found)
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
+        shutil.rmtree(secret_dir, ignore_errors=True)
 
 
-def test_hostile_corpus_never_passes_and_host_is_unharmed(host_traps) -> None:
-    victim, tcp, udps = host_traps
-    cases = corpus()
-    jobs = [ExecutionJob(name, PROBLEMS[problem], src, LIMITS) for name, problem, src, _ in cases]
-    jobs += [
-        ExecutionJob("test_loops_forever", LOOPING_TEST, "def add(a, b):\n    return a + b\n", LIMITS),
-        ExecutionJob("test_calls_forever", CALLING_TEST, "def add(a, b):\n    return a + b\n", LIMITS),
-    ]
-    expected = {name: exp for name, _, _, exp in cases}
-    expected["test_loops_forever"] = "timeout"
-    expected["test_calls_forever"] = "timeout"
-    good = ExecutionJob("good-after", PROBLEMS["eq"], "def add(a, b):\n    return a + b\n", LIMITS)
-    with SandboxExecutor(workers=2, grace_s=1.0) as ex:
-        verdicts = dict(ex.map(jobs))
-        # the pool keeps judging correctly after every attack
-        after = dict(ex.map([good]))
-    assert after["good-after"].status is Status.PASSED, after
-    assert set(verdicts) == {j.key for j in jobs}
-    report = {k: (v.status.value, v.detail[:80]) for k, v in sorted(verdicts.items())}
-    print("\n".join(f"{k:32} {s:13} {d}" for k, (s, d) in report.items()))
-    passed = [k for k, v in verdicts.items() if v.passed]
-    assert not passed, f"attacks that passed: {passed}"
-    for key, v in verdicts.items():
-        assert v.detail, f"{key}: the verdict does not say why ({v.status})"
-        want = expected.get(key)
-        if want:
-            assert v.status.value in want.split(), f"{key}: {v.status.value} ({v.detail}), expected {want}"
-    # the host: files, network, processes
-    assert victim.read_text() == "keep me"
-    for p in PWNED:
-        assert not os.path.exists(p), f"an attack wrote {p}"
-    with pytest.raises(BlockingIOError):
-        tcp.accept()
-    for u in udps:
-        with pytest.raises(BlockingIOError):
-            u.recvfrom(100)
-    assert _marked_processes() == [], "a daemon outlived its sample"
-    assert _descendants(os.getpid()) == [], "processes left running after close()"
+def test_traps_see_what_they_guard(tmp_path: Path) -> None:
+    """The harness's own checks notice each kind of harm (so a clean run means something)."""
+    import socket
+
+    with Traps() as traps:
+        plain = traps.victims[0]
+        os.utime(plain, (0, 0))
+        os.setxattr(plain, "user.codexlab-test", b"1")
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.connect(str(traps.dir / "trap.sock"))
+        Path("/tmp/codexlab-pwned-tmp").write_text("x")
+        with contextlib.suppress(OSError):
+            Path("/dev/shm/codexlab-carry").write_text("x")
+        harm = traps.check()
+        s.close()
+    text = "\n".join(harm)
+    assert "host file changed" in text and "xattrs" in text and "mtime_ns" in text
+    assert "connected to the host listener" in text
+    assert "codexlab-pwned-tmp" in text
+    assert not os.path.exists("/tmp/codexlab-pwned-tmp")

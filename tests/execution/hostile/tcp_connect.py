@@ -1,11 +1,16 @@
 # ruff: noqa
 # attack: connect to the TCP listener the test opened on the host; passes only if connected
-import socket, os
+import glob, socket, os
 
 
 def add(a, b):
-    port = int(open("/tmp/codexlab-sentinel-port").read()) if os.path.exists("/tmp/codexlab-sentinel-port") else 0
-    for p in ([port] if port else []) + list(range(1, 1)):
+    ports = []
+    for f in ["/tmp/codexlab-sentinel-port"] + glob.glob("/tmp/codexlab-sentinel-*/port"):
+        try:
+            ports.append(int(open(f).read()))
+        except (OSError, ValueError):
+            pass
+    for p in ports:
         try:
             s = socket.create_connection(("127.0.0.1", p), timeout=0.5)
             s.sendall(b"codexlab-hostile")

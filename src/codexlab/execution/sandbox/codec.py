@@ -5,20 +5,30 @@ the judge compares is a plain value it rebuilt itself. JSON gives str, int, floa
 included, repr-exact), bool and None natively; every array is tagged by its first element so list, tuple,
 dict, set, frozenset, bytes, complex and ints beyond 4300 digits stay distinct. A JSON object is never
 produced, and rejected when received. Imported by the child too: keep it free of other codexlab imports.
+
+Decoding what an untrusted peer sent costs at most linear time in its size: nesting is capped at MAX_DEPTH,
+the number of elements at MAX_ELEMENTS, decimal ints at 4300 digits, and a set or dict is only built once no
+hash value is shared by more than MAX_SAME_HASH of its elements (an int's hash is the int mod 2**61 - 1, so
+a peer can make any number of them collide and turn each insertion into a scan of all earlier ones).
 """
 
 from __future__ import annotations
 
 import json
+import sys
+from collections import Counter
 from typing import Any
 
 MAX_DEPTH = 64
+MAX_ELEMENTS = 1 << 22  # values in one decoded tree (a 16 MiB message holds at most ~8M)
+MAX_SAME_HASH = 32  # elements of one set or dict sharing a hash value: each insertion compares with at most this many
+MAX_INT_DIGITS = 4300  # decimal digits of one JSON int (Python 3.11+ enforces the same by default)
+MAX_HEX_DIGITS = 1 << 18  # hex digits of one big int ("i" tag): about a million bits
 
 _dumps = json.JSONEncoder(allow_nan=True, separators=(",", ":"), check_circular=False).encode
 _loads = json.loads
 _SCALARS = (str, bool, float, type(None))
 _CONTAINER_TAGS: dict[type, str] = {list: "l", tuple: "t", set: "S", frozenset: "F"}
-_BUILD = {"l": list, "t": tuple, "S": set, "F": frozenset}
 
 
 class NotPlain(TypeError):
@@ -54,25 +64,60 @@ def encode(x: Any) -> str:
     return str(_dumps(_enc(x, 0)))
 
 
-def _dec(n: Any, depth: int) -> Any:
+class _Budget:
+    """What one decode may still build; refuses a tree with more than MAX_ELEMENTS values."""
+
+    __slots__ = ("left",)
+
+    def __init__(self) -> None:
+        self.left = MAX_ELEMENTS
+
+    def take(self, n: int) -> None:
+        self.left -= n
+        if self.left < 0:
+            raise ValueError(f"more than {MAX_ELEMENTS} values")
+
+
+def _check_hashes(items: list[Any]) -> None:
+    """Refuse elements of which too many share one hash value (hash flooding); linear time."""
+    if len(items) > MAX_SAME_HASH:
+        # the hash values are ints below 2**61 in size, each its own hash: counting them cannot collide
+        (_, most), *_ = Counter(map(hash, items)).most_common(1)
+        if most > MAX_SAME_HASH:
+            # one object many times (JSON's single NaN) is found by identity at once: count distinct objects
+            unique = {id(x): x for x in items}.values()
+            (_, most), *_ = Counter(map(hash, unique)).most_common(1)
+            if most > MAX_SAME_HASH:
+                raise ValueError(f"{most} elements share one hash value")
+
+
+def _dec(n: Any, depth: int, budget: _Budget) -> Any:
     t = type(n)
     if t in _SCALARS or t is int:
         return n
     if t is not list or not n or depth > MAX_DEPTH:
         raise ValueError("malformed value")
+    budget.take(len(n))
     tag = n[0]
-    build = _BUILD.get(tag)
-    if build is not None:
-        return build([_dec(i, depth + 1) for i in n[1:]])
+    if tag == "l":
+        return [_dec(i, depth + 1, budget) for i in n[1:]]
+    if tag == "t":
+        return tuple([_dec(i, depth + 1, budget) for i in n[1:]])
+    if tag == "S" or tag == "F":
+        items = [_dec(i, depth + 1, budget) for i in n[1:]]
+        _check_hashes(items)
+        return set(items) if tag == "S" else frozenset(items)
     if tag == "d":
-        out = {}
+        keys, values = [], []
         for pair in n[1:]:
             if type(pair) is not list or len(pair) != 2:
                 raise ValueError("malformed dict item")
-            out[_dec(pair[0], depth + 1)] = _dec(pair[1], depth + 1)
-        return out
-    if tag == "i" and len(n) == 2 and type(n[1]) is str:
-        return int(n[1], 16)
+            keys.append(_dec(pair[0], depth + 1, budget))
+            values.append(_dec(pair[1], depth + 1, budget))
+        _check_hashes(keys)
+        return dict(zip(keys, values))
+    if tag == "i" and len(n) == 2 and type(n[1]) is str and len(n[1]) <= MAX_HEX_DIGITS:
+        return int(n[1], 16)  # base 16: linear in the digits
     if tag == "b" and len(n) == 2 and type(n[1]) is str:
         return bytes.fromhex(n[1])
     if tag == "c" and len(n) == 3 and all(type(v) in (int, float) for v in n[1:]):
@@ -82,11 +127,11 @@ def _dec(n: Any, depth: int) -> Any:
 
 def from_tree(tree: Any) -> Any:
     """Rebuild a value from a tree received from a peer (trusted or not): only the tags above."""
-    return _dec(tree, 0)
+    return _dec(tree, 0, _Budget())
 
 
 def decode(text: str | bytes) -> Any:
-    return _dec(_loads(text), 0)
+    return _dec(loads(text), 0, _Budget())
 
 
 def dumps(tree: Any) -> bytes:
@@ -94,5 +139,18 @@ def dumps(tree: Any) -> bytes:
     return str(_dumps(tree)).encode()
 
 
-def loads(data: bytes) -> Any:
-    return _loads(data)
+def _parse_int(text: str) -> int:
+    if len(text) > MAX_INT_DIGITS + 1:
+        raise ValueError(f"an int of more than {MAX_INT_DIGITS} digits")
+    return int(text)
+
+
+def loads(data: str | bytes) -> Any:
+    """Parse a message (linear time: the C parser; decimal ints longer than MAX_INT_DIGITS are refused)."""
+    if _INT_DIGITS_CAPPED:
+        return _loads(data)
+    return _loads(data, parse_int=_parse_int)
+
+
+# Python 3.11+ refuses int("9" * 5000) by itself (quadratic otherwise); 3.10 needs the hook (slower)
+_INT_DIGITS_CAPPED = 0 < getattr(sys, "get_int_max_str_digits", lambda: 0)() <= MAX_INT_DIGITS

@@ -4,6 +4,13 @@ Each worker thread owns one judge process and enforces the whole-sample backstop
 answer within the sample's longest possible time (its wall-clock limit, stretched at most by the judge's
 run-queue credit) plus a grace period (a test looping without calling the sample), the judge and its
 zygote are killed and restarted and the sample is judged a timeout.
+
+A sandbox failure (a judge or zygote that does not start, a child that cannot set itself up, a zygote that
+breaks) is never the verdict at once: the worker restarts its judge and zygote and judges the sample again.
+If the fresh worker fails too, a trusted sample is run on a third one; should that fail as well, the worker
+is broken: the sample's verdict says so, the worker retires, and once no worker is left `map` raises
+SandboxBroken instead of draining the queue with instant errors. A sample cannot retire a worker: its own
+failures only ever cost it its verdict.
 """
 
 from __future__ import annotations
@@ -25,12 +32,23 @@ from codexlab.errors import CodexlabError
 from codexlab.execution.sandbox import judge as judge_mod
 from codexlab.execution.sandbox import wire
 from codexlab.execution.types import ExecutionJob, Executor, Status, Verdict
+from codexlab.problems.types import Problem
 
 MODES = ("judge", "inproc")
 
 
 class SandboxUnavailable(CodexlabError):
     """No isolation layer works on this host and unsafe execution was not allowed."""
+
+
+class SandboxBroken(CodexlabError):
+    """Every worker failed to judge even a trusted sample on fresh judges: the host, not a sample, is at fault."""
+
+
+# A trusted sample that passes wherever the sandbox works: it tells a broken worker from a hostile sample.
+_CANARY = Problem("codexlab/canary", "", "f", "    return 1\n", "def check(candidate):\n    assert candidate() == 1\n")
+_CANARY_COMPLETION = "def f():\n    return 1\n"
+_RETIRED = -1  # job id of the message a retiring worker leaves in the results queue
 
 
 class _Judge:
@@ -46,7 +64,10 @@ class _Judge:
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.w, self.r = self.proc.stdin.fileno(), self.proc.stdout.fileno()
         self.sent_problems: set[str] = set()
-        hello = self._read(timeout=60.0)
+        try:
+            hello = self._read(timeout=60.0)
+        except EOFError:
+            hello = None
         if hello is None:
             self.kill()
             raise RuntimeError("the sandbox judge failed to start")
@@ -54,16 +75,18 @@ class _Judge:
         self.isolation: str = hello["isolation"]
 
     def _read(self, timeout: float) -> dict[str, Any] | None:
+        """The judge's next message; None on timeout; EOFError when it ended or sent garbage."""
         ready, _, _ = select.select([self.r], [], [], timeout)
         if not ready:
             return None
         try:
             return json.loads(wire.recv_frame(self.r))  # type: ignore[no-any-return]
-        except (EOFError, ValueError):
-            return None
+        except ValueError:
+            raise EOFError from None
 
-    def run(self, job_id: int, job: ExecutionJob, mode: str, grace_s: float) -> tuple[Verdict, bool]:
-        """The verdict and whether this judge is still usable."""
+    def run(self, job_id: int, job: ExecutionJob, mode: str, grace_s: float) -> tuple[Verdict, bool, str | None]:
+        """The verdict, whether this judge is still usable, and how the sandbox failed if it did ("setup":
+        before the sample ran, "crash": the judge or zygote broke)."""
         p = job.problem
         pkey = f"{p.task_id}:{hash((p.prompt, p.test, p.entry_point))}"
         msg: dict[str, Any] = {
@@ -79,9 +102,12 @@ class _Judge:
         try:
             wire.send_frame(self.w, json.dumps(msg).encode())
         except OSError:
-            return Verdict(Status.ERROR, "the sandbox judge is gone", isolation=self.isolation), False
+            return Verdict(Status.ERROR, "sandbox failure: the judge is gone", isolation=self.isolation), False, "setup"
         backstop = job.limits.timeout_s * (1 + judge_mod.MAX_LOAD_EXTENSION) + grace_s
-        reply = self._read(backstop)
+        try:
+            reply = self._read(backstop)
+        except EOFError:
+            return Verdict(Status.ERROR, "sandbox failure: the judge ended", isolation=self.isolation), False, "crash"
         if reply is None:
             return (
                 Verdict(
@@ -91,8 +117,10 @@ class _Judge:
                     isolation=self.isolation,
                 ),
                 False,
+                None,
             )
-        return Verdict.from_dict(reply["verdict"]), not reply.get("fatal", False)
+        failure = reply.get("failure")
+        return Verdict.from_dict(reply["verdict"]), not reply.get("fatal", False) and not failure, failure
 
     def kill(self) -> None:
         try:
@@ -161,6 +189,7 @@ class SandboxExecutor(Executor):
         self._results: queue.Queue[tuple[int, Verdict]] = queue.Queue()
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
+        self._retired = 0
         self.layers: dict[str, Any] | None = None
         self.isolation = ""
         self._next_id = 0
@@ -207,6 +236,43 @@ class SandboxExecutor(Executor):
         self.want["bubblewrap"] = True
         return wrapped
 
+    def _attempt(
+        self, judge: _Judge | None, job_id: int, job: ExecutionJob
+    ) -> tuple[Verdict, _Judge | None, str | None]:
+        """One try of a job: the verdict, the judge to keep (None: start a fresh one) and the failure, if any."""
+        try:
+            if judge is None:
+                judge = _Judge(self.want)
+            verdict, alive, failure = judge.run(job_id, job, self.mode, self.grace_s)
+        except Exception as exc:  # noqa: BLE001 - a failed judge start is retried, never fatal to the pool
+            verdict, alive, failure = (
+                Verdict(Status.ERROR, f"sandbox failure: {exc}", isolation=self.isolation),
+                False,
+                "setup",
+            )
+        if not alive and judge is not None:
+            judge.kill()
+            judge = None
+        return verdict, judge, failure
+
+    def _judge_job(self, judge: _Judge | None, job_id: int, job: ExecutionJob) -> tuple[Verdict, _Judge | None, bool]:
+        """The job's verdict, the judge to keep, and whether this worker is broken (see the module docstring)."""
+        verdict, judge, failure = self._attempt(judge, job_id, job)
+        if failure is None:
+            return verdict, judge, False
+        # an earlier sample may have poisoned this worker: judge the sample again on a fresh one
+        verdict, judge, again = self._attempt(judge, job_id, job)
+        if again is None:
+            return verdict, judge, False
+        first = verdict.detail
+        canary = ExecutionJob("codexlab-canary", _CANARY, _CANARY_COMPLETION, job.limits)
+        check, judge, broken = self._attempt(judge, job_id, canary)
+        if broken is None and check.passed:
+            detail = f"the sandbox failed on this sample twice in a row, on a fresh worker each time: {first}"
+            return Verdict(Status.ERROR, detail[:1000], verdict.duration_s, isolation=self.isolation), judge, False
+        detail = f"sandbox worker broken: failed twice in a row and on a trusted sample too: {check.detail or first}"
+        return Verdict(Status.ERROR, detail[:1000], isolation=self.isolation), judge, True
+
     def _work(self, judge: _Judge | None) -> None:
         while True:
             task = self._tasks.get()
@@ -215,19 +281,20 @@ class SandboxExecutor(Executor):
                     judge.close()
                 return
             job_id, job = task
-            try:
-                if judge is None:
-                    judge = _Judge(self.want)
-                verdict, alive = judge.run(job_id, job, self.mode, self.grace_s)
-            except Exception as exc:  # noqa: BLE001 - a failed judge start is reported, never fatal to the pool
-                verdict, alive = Verdict(Status.ERROR, f"sandbox failure: {exc}", isolation=self.isolation), False
-            if not alive and judge is not None:
-                judge.kill()
-                judge = None
+            verdict, judge, broken = self._judge_job(judge, job_id, job)
             self._results.put((job_id, verdict))
+            if broken:
+                if judge is not None:
+                    judge.kill()
+                with self._lock:
+                    self._retired += 1
+                self._results.put((_RETIRED, verdict))
+                return
 
     def map(self, jobs: Iterable[ExecutionJob]) -> Iterator[tuple[str, Verdict]]:
         self.start()
+        if self._retired >= len(self._threads):
+            raise SandboxBroken("every sandbox worker is broken (see the verdicts that said so)")
         waiting: dict[str, list[str]] = {}  # program hash -> keys waiting for its verdict
         by_id: dict[int, str] = {}
         done: dict[str, Verdict] = {}
@@ -272,6 +339,15 @@ class SandboxExecutor(Executor):
         self, by_id: dict[int, str], waiting: dict[str, list[str]], done: dict[str, Verdict]
     ) -> Iterator[tuple[str, Verdict]]:
         job_id, verdict = self._results.get()
+        if job_id == _RETIRED:
+            if self._retired >= len(self._threads):
+                raise SandboxBroken(f"every sandbox worker is broken; the last said: {verdict.detail}")
+            warnings.warn(
+                f"a sandbox worker retired ({len(self._threads) - self._retired} left): {verdict.detail}",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+            return
         h = by_id.pop(job_id, None)
         if h is None:
             return  # a result of an earlier map call that its caller abandoned

@@ -157,10 +157,11 @@ class Channel:
             except (ValueError, TypeError, IndexError, RecursionError, MemoryError):
                 raise Stop(Status.ERROR, "malformed result from the sample") from None
         if kind == "bad":
-            raise Stop(Status.ERROR, f"the entry point returned a non-plain value: {str(msg[1:2])[:200]}")
+            why = _text(msg[1], 200) if len(msg) > 1 else ""
+            raise Stop(Status.ERROR, f"the entry point returned a non-plain value: {why}")
         if kind == "exc" and len(msg) == 4:
             raise _rebuild(msg[1], msg[2], msg[3])
-        raise Stop(Status.ERROR, f"unexpected message from the sample: {str(kind)[:50]}")
+        raise Stop(Status.ERROR, f"unexpected message from the sample: {_text(kind, 50)}")
 
     def kill(self) -> None:
         try:
@@ -199,9 +200,15 @@ def _run_queue_wait(pid: int | str | None) -> float:
 _NOT_REBUILT = (SystemExit, KeyboardInterrupt, GeneratorExit, StopIteration, StopAsyncIteration)
 
 
+def _text(x: Any, limit: int) -> str:
+    """A string the sample sent, cut to `limit` characters (anything but a string is not rendered: a huge
+    nested value would cost the judge time to print)."""
+    return x[:limit] if type(x) is str else f"<{type(x).__name__}>"
+
+
 def _rebuild(name: Any, msg: Any, tb: Any) -> BaseException:
     """The sample's exception, as a built-in the test may catch; its own classes become SampleError."""
-    name, msg = str(name)[:100], str(msg)[:300]
+    name, msg = _text(name, 100), _text(msg, 300)
     cls = getattr(builtins, name, None)
     exc: BaseException
     if isinstance(cls, type) and issubclass(cls, Exception) and not issubclass(cls, _NOT_REBUILT):
@@ -211,7 +218,7 @@ def _rebuild(name: Any, msg: Any, tb: Any) -> BaseException:
             exc = SampleError(f"{name}: {msg}")
     else:
         exc = SampleError(f"{name}: {msg}" if msg else name)
-    exc.codexlab_sample_traceback = str(tb)[-TRACEBACK_CHARS:]  # type: ignore[attr-defined]
+    exc.codexlab_sample_traceback = tb[-TRACEBACK_CHARS:] if type(tb) is str else ""  # type: ignore[attr-defined]
     exc.codexlab_sample_name = name  # type: ignore[attr-defined]
     return exc
 
@@ -240,6 +247,9 @@ class Judge:
         self.problems: dict[str, Problem] = {}
         self.zygote, self.sock, self.layers = spawn_zygote(want)
         self.isolation = describe(self.layers)
+        # how the last job's sandbox failed, if it did: "setup" (before the sample ran: the child reported
+        # it could not set itself up, or the zygote gave no process) or "crash" (the zygote broke afterwards)
+        self.failure: str | None = None
 
     def close(self) -> None:
         """Close the socket (the zygote exits on EOF) and reap it, so its CPU time is accounted."""
@@ -251,6 +261,7 @@ class Judge:
             self.zygote.wait()
 
     def run(self, job: dict[str, Any]) -> Verdict:
+        self.failure = "setup"  # until the sample's process is handed over
         problem = self.problems[job["problem_key"]]
         limits = job["limits"]
         mode = job["mode"]
@@ -276,11 +287,14 @@ class Judge:
             raise RuntimeError("the zygote sent no descriptors")
         # the sample's clock starts once its process has its job (the zygote's own latency is not its fault)
         chan = Channel(fds, time.monotonic(), float(limits["timeout_s"]), int(limits["output_bytes"]))
+        self.failure = None
         try:
             status, detail, tb = self._judge(chan, problem, mode)
         finally:
             chan.kill()
+        failure, self.failure = self.failure, "crash"
         end = json.loads(wire.recv_frame(self.sock.fileno()))
+        self.failure = failure
         duration = time.monotonic() - start
         status, detail = _refine(status, detail, end["status"], bytes(chan.output))
         return Verdict(status, detail, duration, tb, end.get("maxrss_kb"), isolation)
@@ -290,11 +304,12 @@ class Judge:
             first = chan.receive()
             kind = first[0]
             if kind == "syntax_error":
-                return Status.SYNTAX_ERROR, str(first[1:2][0] if len(first) > 1 else "")[:500], ""
+                return Status.SYNTAX_ERROR, _text(first[1], 500) if len(first) > 1 else "", ""
             if kind == "setup_error":
-                return Status.ERROR, f"sandbox setup failed: {str(first[1:2])[:300]}", ""
+                self.failure = "setup"
+                return Status.ERROR, f"sandbox setup failed: {_text(first[1], 300) if len(first) > 1 else ''}", ""
             if kind == "load_error" and len(first) == 4:
-                name, msg, tb = (str(x) for x in first[1:])
+                name, msg, tb = _text(first[1], 100), _text(first[2], 300), _text(first[3], 1 << 20)
                 if mode == "inproc" and name == "AssertionError":
                     return Status.FAILED, f"AssertionError: {msg}".rstrip(": "), tb[-TRACEBACK_CHARS:]
                 return _status_for_name(name), f"{name}: {msg}".rstrip(": "), tb[-TRACEBACK_CHARS:]
@@ -454,6 +469,10 @@ def main() -> None:
             verdict = judge.run(job)
         except Exception as exc:  # noqa: BLE001 - a broken zygote: report it, the pool restarts this judge
             verdict = Verdict(Status.ERROR, f"sandbox failure: {type(exc).__name__}: {exc}", isolation=judge.isolation)
-            wire.send_frame(out, json.dumps({"id": job["id"], "verdict": verdict.to_dict(), "fatal": True}).encode())
+            reply = {"id": job["id"], "verdict": verdict.to_dict(), "fatal": True, "failure": judge.failure or "crash"}
+            wire.send_frame(out, json.dumps(reply).encode())
             return
-        wire.send_frame(out, json.dumps({"id": job["id"], "verdict": verdict.to_dict()}).encode())
+        reply = {"id": job["id"], "verdict": verdict.to_dict()}
+        if judge.failure:
+            reply["failure"] = judge.failure
+        wire.send_frame(out, json.dumps(reply).encode())

@@ -1,0 +1,37 @@
+# ruff: noqa
+# expect: error killed
+# max_s: 4
+# judge CPU burn through sizes: an exception frame whose message is 7 MiB of lists nested 900 deep (str()
+# of it is slow and would flood the verdict) and whose traceback is 6 MiB
+import fcntl, json, os, stat, struct, sys, time
+
+
+def _resp_fd():
+    f = sys._getframe()
+    while f is not None:  # child.serve(src, entry_point, mode, req_fd, resp_fd) is on the stack
+        if "resp_fd" in f.f_locals:
+            return f.f_locals["resp_fd"]
+        f = f.f_back
+    for fd in range(3, 64):
+        try:
+            if stat.S_ISFIFO(os.fstat(fd).st_mode) and fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE == os.O_WRONLY:
+                return fd
+        except OSError:
+            pass
+    return 1
+
+
+def _send(payload: bytes):
+    fd = _resp_fd()
+    data = struct.pack("<I", len(payload)) + payload
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+    time.sleep(30)  # let the judge chew on it
+
+
+def add(a, b):
+    nested = "[" * 900 + "]" * 900
+    body = '["exc","ValueError",[' + ",".join([nested] * 4000) + '],"' + "x" * (6 << 20) + '"]'
+    _send(body.encode())
+    return 0

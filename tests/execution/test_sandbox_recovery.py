@@ -1,0 +1,116 @@
+"""A sandbox failure is retried on a fresh worker; a worker that fails twice in a row is told apart from a
+hostile sample by a trusted one, and reported, never drained through with instant errors."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+import warnings
+from pathlib import Path
+
+import pytest
+
+from codexlab.execution import ExecutionJob, Limits, Status
+from codexlab.execution.sandbox import SandboxExecutor
+from codexlab.execution.sandbox import executor as executor_mod
+from codexlab.execution.sandbox.executor import SandboxBroken
+from codexlab.problems import Problem
+
+ADD = Problem("T/add", "", "add", "    return a + b\n", "def check(candidate):\n    assert candidate(1, 2) == 3\n")
+LIMITS = Limits(timeout_s=2.0)
+HONEST = "def add(a, b):\n    return a + b\n"
+
+
+def job(key: str, completion: str) -> ExecutionJob:
+    return ExecutionJob(key, ADD, completion, LIMITS)
+
+
+def test_a_poisoned_zygote_is_restarted_and_the_next_sample_judged_again() -> None:
+    # lowers the zygote's (pid 1's) hard limits: every later child of it fails to set its own
+    poison = textwrap.dedent(
+        """
+        import os, resource
+        def add(a, b):
+            for pid in [1] + [int(p) for p in os.listdir("/proc") if p.isdigit()]:
+                if pid != os.getpid() and os.getppid() == 1:
+                    for res in (resource.RLIMIT_AS, resource.RLIMIT_NOFILE, resource.RLIMIT_FSIZE):
+                        try:
+                            resource.prlimit(pid, res, (1 << 12, 1 << 12))
+                        except (OSError, ValueError):
+                            pass
+            return 0
+        """
+    )
+    with SandboxExecutor(workers=1) as ex:
+        verdicts = dict(ex.map([job("poison", poison), job("honest", HONEST), job("honest-2", HONEST + "# 2\n")]))
+    assert verdicts["poison"].status is Status.FAILED
+    assert verdicts["honest"].passed, verdicts["honest"]
+    assert verdicts["honest-2"].passed, verdicts["honest-2"]
+
+
+def test_a_sample_that_forges_a_setup_failure_gets_an_error_and_the_worker_goes_on() -> None:
+    forged = textwrap.dedent(
+        """
+        import json, os, struct, sys
+        f = sys._getframe()
+        while f is not None and "resp_fd" not in f.f_locals:
+            f = f.f_back
+        fd = f.f_locals["resp_fd"] if f is not None else 1
+        msg = json.dumps(["setup_error", "forged"]).encode()
+        os.write(fd, struct.pack("<I", len(msg)) + msg)
+        os._exit(3)
+        def add(a, b):
+            return a + b
+        """
+    )
+    with SandboxExecutor(workers=1) as ex:
+        verdicts = dict(ex.map([job("forged", forged), job("honest", HONEST)]))
+    assert verdicts["forged"].status is Status.ERROR
+    assert "twice in a row" in verdicts["forged"].detail and "forged" in verdicts["forged"].detail
+    assert verdicts["honest"].passed, verdicts["honest"]
+
+
+FAKE_JUDGE = textwrap.dedent(
+    """
+    import json, struct, sys
+    def send(obj):
+        data = json.dumps(obj).encode()
+        sys.stdout.buffer.write(struct.pack("<I", len(data)) + data)
+        sys.stdout.buffer.flush()
+    def recv():
+        head = sys.stdin.buffer.read(4)
+        if len(head) < 4:
+            raise SystemExit(0)
+        return json.loads(sys.stdin.buffer.read(struct.unpack("<I", head)[0]))
+    send({"layers": {"netns": True, "landlock": 6, "seccomp": True}, "isolation": "fake"})
+    while True:
+        job = recv()
+        verdict = {"status": "error", "detail": "sandbox setup failed: OSError: [Errno 1] the host says no"}
+        send({"id": job["id"], "verdict": verdict, "failure": "setup"})
+    """
+)
+
+
+def test_a_worker_that_cannot_set_up_even_a_trusted_sample_is_reported(monkeypatch, tmp_path: Path) -> None:
+    script = tmp_path / "fake_judge.py"
+    script.write_text(FAKE_JUDGE)
+    starts = []
+
+    def spawn_command() -> list[str]:
+        starts.append(1)
+        return [sys.executable, str(script)]
+
+    monkeypatch.setattr(executor_mod.judge_mod, "spawn_command", spawn_command)
+    jobs = [job(f"s{i}", HONEST + f"# {i}\n") for i in range(50)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        with SandboxExecutor(workers=2) as ex:
+            seen = []
+            with pytest.raises(SandboxBroken, match="the host says no"):
+                for key, verdict in ex.map(jobs):
+                    seen.append((key, verdict))
+            with pytest.raises(SandboxBroken):
+                list(ex.map([job("later", HONEST)]))
+    # each worker: the sample, its retry and the trusted sample, each on a fresh judge; then it retires
+    assert len(seen) <= 2 and all("sandbox worker broken" in v.detail for _, v in seen)
+    assert len(starts) <= 1 + 2 * 3
