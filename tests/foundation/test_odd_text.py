@@ -252,3 +252,30 @@ def test_report_shows_odd_text_as_escapes(tmp_path: Path) -> None:
     check_run(run_dir, problems, expected)
     html = write_report(run_dir, run_dir / "report.html").read_text(encoding="utf-8")
     assert "Odd/\\ud800" in html
+
+
+@pytest.mark.parametrize("name", ["process", "sandbox"])
+def test_every_executor_judges_odd_text_alike(name: str) -> None:
+    """Same verdicts from the process executor and the sandbox (its wire carries the text as JSON escapes)."""
+    from codexlab.execution import ExecutionJob, make_executor
+
+    try:
+        executor = make_executor("auto" if name == "sandbox" else name, workers=1)
+    except Exception as exc:  # noqa: BLE001 - a host without the sandbox
+        pytest.skip(f"no sandbox here: {exc}")
+    problems = problem_set(["Odd/0"])
+    bodies = {
+        "lone": "\ud800",
+        "raise": "    raise ValueError('a \\ud800 b')\n",
+        "return": "    return '\\udc80'\n",
+        "pair": "    raise KeyError('\\ud83d\\ude00')\n",
+    }
+    jobs = [ExecutionJob(k, problems["Odd/0"], c) for k, c in bodies.items()]
+    with executor:
+        got = dict(executor.map(jobs))
+    assert got["lone"].status is Status.SYNTAX_ERROR
+    assert got["raise"].status is Status.ERROR and got["raise"].detail == "ValueError: a \\ud800 b"
+    assert got["return"].status is Status.FAILED and "\\udc80" in got["return"].detail
+    assert got["pair"].status is Status.ERROR
+    for v in got.values():
+        (v.detail + v.traceback).encode("utf-8")
