@@ -278,13 +278,19 @@ class Judge:
             "cpu_timer_s": limits.get("cpu_time_s"),
         }
         start = time.monotonic()
-        wire.send_frame(
-            self.sock.fileno(),
-            json.dumps({"src": src, "entry_point": problem.entry_point, "mode": mode, "limits": child_limits}).encode(),
-        )
+        # the zygote only forks: the job goes straight to the child's request pipe, so no sample's code ever
+        # sits in the zygote's memory (and so in a later sample's, forked from it)
+        wire.send_frame(self.sock.fileno(), b'{"fork": 1}')
         _, fds, _, _ = socket.recv_fds(self.sock, 16, 4)
         if len(fds) != 4:
             raise RuntimeError("the zygote sent no descriptors")
+        request = {"src": src, "entry_point": problem.entry_point, "mode": mode, "limits": child_limits}
+        try:
+            wire.send_frame(fds[2], json.dumps(request).encode())
+        except BrokenPipeError:
+            for fd in fds:
+                os.close(fd)
+            raise RuntimeError("the sample's process ended before its job") from None
         # the sample's clock starts once its process has its job (the zygote's own latency is not its fault)
         chan = Channel(fds, time.monotonic(), float(limits["timeout_s"]), int(limits["output_bytes"]))
         self.failure = None
@@ -377,6 +383,8 @@ def describe(layers: dict[str, Any]) -> str:
         parts.append("bwrap")
     if all(layers.get(k) is True for k in ("userns", "netns", "pidns", "mountns")):
         parts.append("ns")
+    if layers.get("fsview") is True:
+        parts.append("view")
     elif layers.get("netns") is True:
         parts.append("userns+netns")
     if isinstance(layers.get("landlock"), int) and not isinstance(layers.get("landlock"), bool):
@@ -393,20 +401,18 @@ def _bootstrap(call: str) -> list[str]:
 
 
 def bubblewrap_prefix() -> list[str]:
-    """bwrap around the zygote: new user, network, pid, ipc and uts namespaces, the host's files read-only, a
-    private /proc, /dev and /tmp. For hosts where the zygote cannot unshare by itself but bubblewrap can (it
-    may be setuid, or allowed user namespaces by an AppArmor profile, as on Ubuntu 24.04)."""
+    """bwrap around the zygote: new user, network, pid, ipc, uts and cgroup namespaces, no capabilities, and
+    the same private read-only view the zygote builds itself where it can (`fsview`: the interpreter, the
+    standard library, the sandbox's modules, no package data, home, cache or run directory), with bubblewrap's
+    own /proc, /dev and /tmp. For hosts where the zygote cannot unshare by itself but bubblewrap can (it may
+    be setuid, or allowed user namespaces by an AppArmor profile, as on Ubuntu 24.04)."""
+    from codexlab.execution.sandbox import fsview
+
     exe = shutil.which("bwrap")
     if exe is None:
         raise RuntimeError("bubblewrap (bwrap) is not installed")
-    cmd = [exe, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-           "--tmpfs", "/tmp"]  # fmt: skip
-    # the interpreter and codexlab itself may live under /tmp (a CI checkout): show them again, read-only
-    for path in sorted({_code_root(), sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable))}):
-        real = os.path.realpath(path)
-        if real == "/tmp" or real.startswith("/tmp/"):
-            cmd += ["--ro-bind", real, real]
-    return cmd + ["--"]
+    cmd = [exe, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
+    return cmd + fsview.bubblewrap_args(fsview.plan(interpreter=True)) + ["--"]
 
 
 def _code_root() -> str:
@@ -417,7 +423,9 @@ def _code_root() -> str:
 def spawn_zygote(want: dict[str, bool]) -> tuple[subprocess.Popen[bytes], socket.socket, dict[str, Any]]:
     """Start a fresh zygote interpreter (inside bubblewrap when want["bubblewrap"]) and read its layers."""
     mine, theirs = socket.socketpair()
-    cmd = _bootstrap("from codexlab.execution.sandbox.zygote import main; main()")
+    from codexlab.execution.sandbox.zygote import boot_code
+
+    cmd = [sys.executable, "-I", "-c", boot_code(_code_root())]
     if want.get("bubblewrap"):
         cmd = bubblewrap_prefix() + cmd
     proc = subprocess.Popen(

@@ -1,4 +1,5 @@
-"""Landlock: read-only filesystem except the scratch dir, no TCP, signals scoped to the sandbox.
+"""Landlock: reads only beneath the paths the filesystem view shows, writes only in the scratch dir, no TCP,
+signals and abstract Unix sockets scoped to the sandbox.
 
 The ruleset is built once per worker (`build_ruleset`) and each sample's process only calls
 `restrict_self(fd)`, which costs one syscall.
@@ -41,8 +42,14 @@ def abi_version() -> int:
     return ret if ret > 0 else 0
 
 
-def build_ruleset(write_paths: tuple[str, ...], abi: int) -> int:
-    """A ruleset fd: everything readable and executable, writable only beneath `write_paths`."""
+def build_ruleset(
+    write_paths: tuple[str, ...],
+    abi: int,
+    read_paths: tuple[str, ...] = ("/",),
+    list_paths: tuple[str, ...] = (),
+) -> int:
+    """A ruleset fd: files readable (and executable) only beneath `read_paths`, folders listable beneath
+    those and `list_paths` (names only, no content), everything allowed beneath `write_paths`."""
     if abi < 1:
         raise OSError(38, "Landlock is not available")
     fs = FS_ALL_V1
@@ -55,12 +62,19 @@ def build_ruleset(write_paths: tuple[str, ...], abi: int) -> int:
     size = 24 if abi >= 6 else 16 if abi >= 4 else 8
     rfd = lowlevel.check(lowlevel.syscall(SYS_CREATE_RULESET, ctypes.byref(attr), size, 0), "landlock_create_ruleset")
     try:
-        rules = [("/", FS_EXECUTE | FS_READ_FILE | FS_READ_DIR)] + [(p, fs) for p in write_paths]
+        rules = [(p, FS_READ_DIR) for p in list_paths]
+        rules += [(p, FS_EXECUTE | FS_READ_FILE | FS_READ_DIR) for p in read_paths]
+        rules += [(p, fs) for p in write_paths]
         for path, access in rules:
-            pfd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+            try:
+                pfd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+            except FileNotFoundError:
+                continue  # gone since the plan was made: nothing to allow
             try:
                 if not os.path.isdir(path):
                     access &= _FILE_ONLY
+                if not access:
+                    continue
                 rule = _PathBeneath(access, pfd)
                 lowlevel.check(
                     lowlevel.syscall(SYS_ADD_RULE, rfd, RULE_PATH_BENEATH, ctypes.byref(rule), 0), "landlock_add_rule"

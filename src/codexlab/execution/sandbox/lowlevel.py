@@ -1,4 +1,5 @@
-"""Linux syscalls Python 3.11 lacks (unshare, prctl, mount), through ctypes. Import only on Linux."""
+"""Linux syscalls Python 3.11 lacks (unshare, prctl, mount, pivot_root, capset), through ctypes. Import only on
+Linux."""
 
 from __future__ import annotations
 
@@ -10,19 +11,31 @@ _libc = ctypes.CDLL(None, use_errno=True)
 _libc.syscall.restype = ctypes.c_long
 
 CLONE_NEWNS = 0x00020000
+CLONE_NEWCGROUP = 0x02000000
+CLONE_NEWUTS = 0x04000000
+CLONE_NEWIPC = 0x08000000
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
 CLONE_THREAD = 0x00010000
+# every namespace flag clone() takes (CLONE_NEWTIME shares its bit with the exit signal there: clone3 only)
+CLONE_NEW_ANY = CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID
+CLONE_NEW_ANY |= CLONE_NEWNET
 
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
+PR_CAPBSET_DROP = 24
+PR_CAP_AMBIENT = 47
+PR_CAP_AMBIENT_CLEAR_ALL = 4
 PR_SET_SECCOMP = 22
 PR_SET_NO_NEW_PRIVS = 38
 SECCOMP_MODE_FILTER = 2
 
-MS_NOSUID, MS_NODEV, MS_NOEXEC = 2, 4, 8
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND = 1, 2, 4, 8, 32, 4096
 MS_REC, MS_PRIVATE = 1 << 14, 1 << 18
+MNT_DETACH = 2
+SYS_PIVOT_ROOT, SYS_CAPGET, SYS_CAPSET = 155, 125, 126
+_CAP_VERSION_3 = 0x20080522
 
 
 def check(ret: int, what: str) -> int:
@@ -74,13 +87,60 @@ def mount(source: str | None, target: str, fstype: str | None, flags: int, data:
     )
 
 
-def enter_user_and_net_namespace() -> None:
-    """A new user namespace (this uid mapped to root inside) and an empty network namespace."""
-    uid, gid = os.getuid(), os.getgid()
-    unshare(CLONE_NEWUSER | CLONE_NEWNET)
-    with open("/proc/self/setgroups", "w") as f:
-        f.write("deny")
-    with open("/proc/self/uid_map", "w") as f:
-        f.write(f"0 {uid} 1")
-    with open("/proc/self/gid_map", "w") as f:
-        f.write(f"0 {gid} 1")
+def umount(target: str, flags: int = MNT_DETACH) -> None:
+    check(_libc.umount2(target.encode(), ctypes.c_int(flags)), f"umount {target}")
+
+
+def pivot_root(new_root: str, put_old: str) -> None:
+    check(syscall(SYS_PIVOT_ROOT, new_root.encode(), put_old.encode()), "pivot_root")
+
+
+def write_id_maps(pid: int, inside_uid_host: int, inside_gid_host: int, deny_setgroups: bool) -> None:
+    """From the parent user namespace: map uid/gid 0 of `pid`'s new user namespace to these host ids (any ids
+    for root; only its own for anyone else, and then setgroups must be denied first)."""
+    if deny_setgroups:
+        with open(f"/proc/{pid}/setgroups", "w") as f:
+            f.write("deny")
+    with open(f"/proc/{pid}/uid_map", "w") as f:
+        f.write(f"0 {inside_uid_host} 1")
+    with open(f"/proc/{pid}/gid_map", "w") as f:
+        f.write(f"0 {inside_gid_host} 1")
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
+
+
+def drop_bounding_set() -> int:
+    """Drop every capability from the bounding set (needs CAP_SETPCAP); returns how many were dropped."""
+    try:
+        with open("/proc/sys/kernel/cap_last_cap") as f:
+            last = int(f.read())
+    except (OSError, ValueError):
+        last = 40
+    for cap in range(last + 1):
+        prctl(PR_CAPBSET_DROP, cap)
+    return last + 1
+
+
+def drop_capabilities() -> None:
+    """Empty effective, permitted, inheritable and ambient sets for good (no exec can regain them)."""
+    try:
+        prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL)
+    except OSError:
+        pass  # kernels before 4.3 have no ambient set
+    header = _CapHeader(_CAP_VERSION_3, 0)
+    data = (_CapData * 2)()
+    check(syscall(SYS_CAPSET, ctypes.byref(header), ctypes.byref(data)), "capset")
+
+
+def effective_capabilities() -> int:
+    """This process's effective capability set as a bit mask."""
+    header = _CapHeader(_CAP_VERSION_3, 0)
+    data = (_CapData * 2)()
+    check(syscall(SYS_CAPGET, ctypes.byref(header), ctypes.byref(data)), "capget")
+    return int(data[0].effective) | int(data[1].effective) << 32

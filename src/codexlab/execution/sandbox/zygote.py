@@ -1,27 +1,36 @@
-"""The per-worker fork server. A fresh `python -I` that never receives tests: it enters its namespaces and
-builds its Landlock ruleset once, then forks one locked-down child per sample and hands the judge the
-child's pipes and a pidfd over SCM_RIGHTS.
+"""The per-worker fork server. A fresh `python -I` that never receives tests, nor any sample's code: it enters
+its namespaces, builds its private filesystem view and its Landlock ruleset once, then forks one locked-down
+child per sample and hands the judge the child's pipes and a pidfd over SCM_RIGHTS.
 
-Protocol on the Unix socket (JSON frames): zygote -> judge {"layers": {...}} once; judge -> zygote
-{"src", "entry_point", "mode", "limits"}; zygote -> judge the fds [out_r, resp_r, req_w, pidfd] then,
-after the child is gone, {"status": waitstatus, "maxrss_kb": n}.
+Protocol on the Unix socket (JSON frames): zygote -> judge {"layers": {...}} once; per sample judge -> zygote
+{"fork": 1}; zygote -> judge the fds [out_r, resp_r, req_w, pidfd]; the judge writes the job ({"src",
+"entry_point", "mode", "limits"}) on req_w itself, so the zygote never holds a sample's source, request or
+result; after the child is gone, zygote -> judge {"status": waitstatus, "maxrss_kb": n}.
+
+Processes: the one the judge starts stays in the host's namespaces, writes the uid/gid maps of its child
+(as root: sandbox root is an unprivileged host id, `SANDBOX_ID_BASE` + a per-worker offset) and waits; that
+child enters the user, network, IPC, UTS and cgroup namespaces, then a pid + mount namespace, whose pid 1 is
+the zygote proper.
 """
 
 from __future__ import annotations
 
+import fcntl
 import gc
+import importlib
 import json
+import linecache
 import os
 import resource
-import shutil
 import signal
 import socket
+import stat
 import sys
 import tempfile
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
-from codexlab.execution.sandbox import child, codec, landlock, lowlevel, seccomp, wire
+from codexlab.execution.sandbox import child, codec, fsview, landlock, lowlevel, seccomp, wire
 
 # Modules samples commonly import, loaded once here so each fork gets them for free.
 WARM_IMPORTS = (
@@ -30,11 +39,20 @@ WARM_IMPORTS = (
     "cmath", "array", "dataclasses", "enum", "numbers", "struct", "textwrap", "unicodedata", "sys", "time",
 )  # fmt: skip
 
-SCRATCH_TMPFS_BYTES = 64 << 20
+SCRATCH_TMPFS_BYTES = fsview.SCRATCH_BYTES
+# host uid/gid of the sandbox's root when started as root: high, owned by nothing, one per worker
+SANDBOX_ID_BASE = 1_879_048_192
+SANDBOX_ID_SPAN = 1 << 16
+_EXTRA_NAMESPACES = (
+    ("ipcns", lowlevel.CLONE_NEWIPC),
+    ("utsns", lowlevel.CLONE_NEWUTS),
+    ("cgroupns", lowlevel.CLONE_NEWCGROUP),
+)
 
 
 class Layers(dict[str, Any]):
-    """Which isolation layers this worker reached; value True, a version, or a string saying why not."""
+    """Which isolation layers this worker reached; value True, a version, or a string saying why not.
+    `detail` (a dict, not a layer) says more about active ones."""
 
 
 def _send_json(sock: socket.socket, obj: Any) -> None:
@@ -45,83 +63,294 @@ def _recv_json(sock: socket.socket) -> Any:
     return json.loads(wire.recv_frame(sock.fileno()))
 
 
-def _enter_namespaces(layers: Layers, sock: socket.socket) -> str | None:
-    """User+net namespace, then one pid+mount namespace with its own /proc and a private tmpfs /tmp.
+def sandbox_host_id(pid: int) -> int:
+    return SANDBOX_ID_BASE + pid % SANDBOX_ID_SPAN
 
-    Returns the tmpfs root for scratch dirs, or None when the mount namespace could not be set up.
-    The process that unshares stays outside the pid namespace and only waits for its one child.
+
+def _map_ids_then_wait(pid: int, from_child: int, to_child: int) -> NoReturn:
+    """In the host's namespaces: write the child's uid/gid maps once it has unshared, then wait for it."""
+    if os.read(from_child, 1) == b"u":
+        uid, gid = os.getuid(), os.getgid()
+        if uid == 0:
+            hid = sandbox_host_id(pid)
+            try:
+                lowlevel.write_id_maps(pid, hid, hid, deny_setgroups=False)
+                msg = f"mapped {hid}"
+            except OSError as exc:
+                lowlevel.write_id_maps(pid, uid, gid, deny_setgroups=True)
+                msg = f"own could not map to an unprivileged id ({exc.strerror}): the sandbox's root is host root"
+        else:
+            lowlevel.write_id_maps(pid, uid, gid, deny_setgroups=True)
+            msg = f"own {uid}"
+        os.write(to_child, msg.encode())
+    os.closerange(3, 1 << 16)
+    _, status = os.waitpid(pid, 0)
+    os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+
+
+def _wait_and_exit(pid: int) -> NoReturn:
+    os.closerange(3, 1 << 16)
+    _, status = os.waitpid(pid, 0)
+    os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+
+
+def _enter_namespaces(
+    layers: Layers, sock: socket.socket, want: dict[str, Any]
+) -> tuple[str | None, fsview.Plan | None]:
+    """User+net (+IPC, UTS, cgroup) namespaces, then one pid+mount namespace with the private filesystem view
+    (or, where it cannot be built, the host's tree with its own /proc and a private tmpfs /tmp).
+
+    Returns (tmpfs root for scratch or None, the view's plan if it was built). The processes that unshare stay
+    outside the pid namespace and only wait for their one child.
     """
+    detail: dict[str, str] = layers.setdefault("detail", {})
+    from_child_r, from_child_w = os.pipe()
+    to_child_r, to_child_w = os.pipe()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid:
+        sock.detach()
+        _map_ids_then_wait(pid, from_child_r, to_child_w)
+    os.close(from_child_r)
+    os.close(to_child_w)
+    lowlevel.set_pdeathsig(signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
     try:
-        lowlevel.enter_user_and_net_namespace()
-        layers["userns"] = layers["netns"] = True
+        lowlevel.unshare(lowlevel.CLONE_NEWUSER | lowlevel.CLONE_NEWNET)
     except OSError as exc:
+        os.write(from_child_w, b"-")
+        for fd in (from_child_w, to_child_r):
+            os.close(fd)
         layers["userns"] = layers["netns"] = f"unavailable: {exc.strerror}"
-        return None
+        return None, None
+    os.write(from_child_w, b"u")
+    reply = os.read(to_child_r, 4096).decode()
+    for fd in (from_child_w, to_child_r):
+        os.close(fd)
+    layers["userns"] = layers["netns"] = True
+    mapped = reply.startswith("mapped ")
+    if mapped:
+        layers["uidmap"] = True
+        detail["uidmap"] = f"sandbox root is host uid {reply.split()[1]} (unprivileged, owns no host file)"
+    elif reply.startswith("own "):
+        who = reply.split(None, 1)[1]
+        if who.isdigit():
+            layers["uidmap"] = True
+            detail["uidmap"] = f"sandbox root is host uid {who} (this user, unprivileged)"
+        else:
+            layers["uidmap"] = f"unavailable: {who}"
+    else:
+        raise OSError(1, "the uid map was not written")
+    for name, flag in _EXTRA_NAMESPACES:
+        if want.get(name, True) is False:
+            layers[name] = "disabled"
+            continue
+        try:
+            lowlevel.unshare(flag)
+            layers[name] = True
+        except OSError as exc:
+            layers[name] = f"unavailable: {exc.strerror}"
+    if layers.get("utsns") is True:
+        try:
+            socket.sethostname("sandbox")
+        except OSError:
+            pass
     try:
         lowlevel.unshare(lowlevel.CLONE_NEWPID | lowlevel.CLONE_NEWNS)
     except OSError as exc:
         layers["pidns"] = layers["mountns"] = f"unavailable: {exc.strerror}"
-        return None
+        _become_sandbox_root(mapped)
+        return None, None
     pid = os.fork()
     if pid:
-        sock.close()
-        os.closerange(3, 1 << 16)
-        _, status = os.waitpid(pid, 0)
-        os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+        sock.detach()
+        _become_sandbox_root(mapped)
+        _wait_and_exit(pid)
     lowlevel.set_pdeathsig(signal.SIGKILL)
+    layers["pidns"] = True
+    return _mount_view(layers, want, mapped)
+
+
+def _mount_view(layers: Layers, want: dict[str, Any], mapped: bool) -> tuple[str | None, fsview.Plan | None]:
+    """As pid 1 of the new pid+mount namespace: the private view, else own /proc and a private /tmp. The
+    sources are opened with the host's permissions (the interpreter may sit under a 0700 /root), then this
+    process takes the sandbox root's unprivileged ids and builds the rest."""
+    detail: dict[str, str] = layers["detail"]
+    fds: dict[str, int] = {}
+    if want.get("fsview", True) is not False:
+        try:
+            plan = fsview.plan()
+            fds = fsview.open_sources(plan)
+        except OSError as exc:
+            layers["fsview"] = f"unavailable: {exc.strerror or exc}"
+    _become_sandbox_root(mapped)
+    if want.get("fsview", True) is False:
+        layers["fsview"] = "disabled"
+    elif fds:
+        try:
+            mounts = fsview.build(plan, fds)
+        except OSError as exc:
+            layers["fsview"] = f"unavailable: {exc.strerror or exc}"
+        else:
+            layers["mountns"] = layers["fsview"] = True
+            detail["fsview"] = f"{len(plan.binds)} host paths read-only, {mounts} mounts, scratch and /dev/shm on tmpfs"
+            _forget_host_paths()
+            return "/tmp", plan
     try:
         lowlevel.mount(None, "/", None, lowlevel.MS_REC | lowlevel.MS_PRIVATE)
         flags = lowlevel.MS_NOSUID | lowlevel.MS_NODEV | lowlevel.MS_NOEXEC
         lowlevel.mount("proc", "/proc", "proc", flags)
-        lowlevel.mount("tmpfs", "/tmp", "tmpfs", flags, f"size={SCRATCH_TMPFS_BYTES},mode=0700")
+        fsview.mount_scratch("/tmp")
     except OSError as exc:
-        layers["pidns"] = True
         layers["mountns"] = f"unavailable: {exc.strerror}"
-        return None
-    layers["pidns"] = layers["mountns"] = True
-    return "/tmp"
+        return None, None
+    layers["mountns"] = True
+    return "/tmp", None
+
+
+def _forget_host_paths() -> None:
+    """Import caches and cached source lines still describe the host's tree: drop them."""
+    sys.path_importer_cache.clear()
+    importlib.invalidate_caches()
+    linecache.clearcache()
+
+
+def _host_root() -> bool:
+    """Root of the initial user namespace (which can take any uid), not root of someone's user namespace."""
+    try:
+        with open("/proc/self/uid_map") as f:
+            return os.geteuid() == 0 and f.read().split() == ["0", "0", "4294967295"]
+    except OSError:
+        return False
+
+
+def _become_sandbox_root(mapped: bool) -> None:
+    """Take the sandbox root's ids (the mapped host ids); as root, leave the host's supplementary groups."""
+    if mapped:
+        os.setgroups([])
+    os.setresgid(0, 0, 0)
+    os.setresuid(0, 0, 0)
+
+
+def _clear_dir(path: str, keep: str = "") -> None:
+    """Remove everything beneath `path` (not `path` itself, nor its entry `keep`), never following a symlink,
+    never descending into another filesystem (a mount point: left alone), one directory fd open at a time,
+    however deep or wide the tree (no recursion: a sample's 100,000-level tree cannot overflow anything)."""
+    top = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    dev = os.fstat(top).st_dev
+    fd = top
+    names: list[str] = []  # the path from `path` down to fd
+    pending: list[list[str]] = [_unlink_files(fd, dev, keep)]  # subfolders still to clear, per level
+    try:
+        while pending:
+            if pending[-1]:
+                sub = pending[-1].pop()
+                try:
+                    child_fd = _open_dir(sub, fd)
+                except OSError:
+                    continue
+                if fd != top:
+                    os.close(fd)
+                fd = child_fd
+                names.append(sub)
+                pending.append(_unlink_files(fd, dev))
+                continue
+            pending.pop()
+            if not names:
+                break
+            parent = os.open("..", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC, dir_fd=fd)
+            os.close(fd)
+            fd = parent
+            try:
+                os.rmdir(names.pop(), dir_fd=fd)
+            except OSError:
+                pass  # holds a mount point
+    finally:
+        if fd != top:
+            os.close(fd)
+        os.close(top)
+
+
+def _open_dir(name: str, dir_fd: int) -> int:
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        return os.open(name, flags, dir_fd=dir_fd)
+    except PermissionError:  # a folder made with mode 0 (as an ordinary user, without DAC override)
+        os.chmod(name, 0o700, dir_fd=dir_fd, follow_symlinks=False)
+        return os.open(name, flags, dir_fd=dir_fd)
+
+
+def _unlink_files(fd: int, dev: int, keep: str = "") -> list[str]:
+    """Unlink every non-folder in the folder `fd`; return its subfolders on the same filesystem."""
+    subdirs: list[str] = []
+    with os.scandir(fd) as it:
+        entries = [(e.name, e.stat(follow_symlinks=False)) for e in it if e.name != keep]
+    for name, st in entries:
+        if stat.S_ISDIR(st.st_mode):
+            if st.st_dev == dev:
+                subdirs.append(name)
+            continue
+        try:
+            os.unlink(name, dir_fd=fd)
+        except FileNotFoundError:
+            pass
+    return subdirs
 
 
 def _empty(scratch: str) -> None:
-    with os.scandir(scratch) as it:
-        entries = list(it)
-    for e in entries:
-        try:
-            if e.is_dir(follow_symlinks=False):
-                shutil.rmtree(e.path, ignore_errors=True)
-            else:
-                os.unlink(e.path)
-        except OSError:
-            pass
+    """Scratch as it was (kept for the probe and for callers of the old name)."""
+    _clear_dir(scratch)
 
 
 class Zygote:
-    """The fork server's state: layers reached, scratch dir, prebuilt Landlock ruleset."""
+    """The fork server's state: layers reached, scratch dir, prebuilt Landlock ruleset and seccomp filter."""
 
-    def __init__(self, sock: socket.socket, want: dict[str, bool]) -> None:
+    def __init__(self, sock: socket.socket, want: dict[str, Any]) -> None:
         self.sock = sock
-        self.layers = Layers()
-        root = _enter_namespaces(self.layers, sock) if want.get("namespaces", True) else None
+        self.layers = Layers(detail={})
+        # warm imports first: the view is planned from what this process has loaded
+        for name in WARM_IMPORTS:
+            __import__(name)
+        root, view = _enter_namespaces(self.layers, sock, want) if want.get("namespaces", True) else (None, None)
+        self.view = view is not None
         self.in_pidns = self.layers.get("pidns") is True
         if "userns" not in self.layers:
             self.layers.update(userns="disabled", netns="disabled", pidns="disabled", mountns="disabled")
-        self.scratch = tempfile.mkdtemp(prefix="codexlab-scratch-", dir=root)
+        for name in ("uidmap", "fsview", "ipcns", "utsns", "cgroupns"):
+            self.layers.setdefault(name, "unavailable: no user namespace")
+        if want.get("bubblewrap"):
+            for name in ("fsview", "ipcns", "utsns", "cgroupns"):
+                if self.layers.get(name) is not True:
+                    self.layers[name] = True  # bubblewrap made it
+                    self.layers["detail"][name] = "made by bubblewrap"
+        # where the zygote is root on the host itself (no user namespace), samples run as an unprivileged id
+        self.drop_to = sandbox_host_id(os.getpid()) if self.layers["userns"] is not True and _host_root() else None
+        if self.drop_to is not None:
+            self.layers["uidmap"] = True
+            self.layers["detail"]["uidmap"] = f"no user namespace: samples run as host uid {self.drop_to}"
+        # scratch: a folder on the private tmpfs (whose root samples cannot write: mode 0555 and no
+        # capabilities), or on the host's /tmp without namespaces
+        self.tmp_root = root
+        if self.view:
+            self.scratch = fsview.SCRATCH
+            os.mkdir(self.scratch, 0o700)
+        else:
+            self.scratch = tempfile.mkdtemp(prefix="codexlab-scratch-", dir=root)
         os.chmod(self.scratch, 0o700)
+        if root is not None:
+            os.chmod(root, 0o555)
+        if self.drop_to is not None:
+            os.chown(self.scratch, self.drop_to, self.drop_to)
+        # what samples may read: the view's plan, or the same plan made here where no view could be built
+        self.plan = view if view is not None else fsview.plan()
+        self._bounding_set()
         # the environment samples see, set once here (the zygote was started with an empty one)
         os.environ.clear()
         os.environ.update(PATH="/usr/bin:/bin", HOME=self.scratch, TMPDIR=self.scratch, LANG="C.UTF-8")
+        self.want = want
         self.ruleset_fd: int | None = None
-        abi = landlock.abi_version()
-        if not want.get("landlock", True):
-            self.layers["landlock"] = "disabled"
-        elif abi < 1:
-            self.layers["landlock"] = "unavailable: kernel without Landlock"
-        else:
-            try:
-                self.ruleset_fd = landlock.build_ruleset((self.scratch, "/dev/null"), abi)
-                self.layers["landlock"] = abi
-            except OSError as exc:
-                self.layers["landlock"] = f"unavailable: {exc.strerror}"
+        self._build_ruleset()
         if not want.get("seccomp", True):
             self.layers["seccomp"] = "disabled"
         elif not seccomp.supported():
@@ -129,22 +358,61 @@ class Zygote:
         else:
             self.layers["seccomp"] = True
             self.filter = seccomp.Filter()
+        # a fresh IPC namespace per sample, where the worker has its own user namespace: SysV and POSIX IPC
+        # objects die with the sample (seccomp denies them anyway; this holds where seccomp cannot)
+        self.ipc_per_sample = self.layers.get("userns") is True and self.layers.get("ipcns") is True
         self.layers["rlimits"] = True
         self.layers["pidfd"] = hasattr(os, "pidfd_open")
+        # this process's own limits and priority: a sample must never change them (checked before each fork)
+        self.baseline = _own_limits()
+        if self.in_pidns:
+            lowlevel.prctl(lowlevel.PR_SET_DUMPABLE, 0)  # its /proc entries closed to the samples too
         self._probe_child()
         # fork the next child while the current sample runs; only where Landlock and seccomp keep the
-        # running sample from reaching the waiting one (signals, ptrace, /proc/<pid>/mem)
+        # running sample from reaching the waiting one (signals, ptrace, /proc/<pid>/mem, prlimit)
         self.prefork = (
             bool(want.get("prefork", True)) and self.ruleset_fd is not None and self.layers["seccomp"] is True
         )
         self.warm: _Child | None = None
         self.layers["prefork"] = self.prefork
-        for name in WARM_IMPORTS:
-            __import__(name)
         # objects that exist now are never collected in a child: its GC then leaves their pages shared
+        gc.collect()
         gc.freeze()
         # pid 1 of a namespace ignores signals without handlers; drop Python's SIGINT handler
         signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+    def _bounding_set(self) -> None:
+        """Drop every capability from the bounding set (children then drop the rest), where this process may."""
+        try:
+            n = lowlevel.drop_bounding_set()
+        except OSError as exc:
+            if os.geteuid() != 0 and self.layers.get("userns") is not True:
+                self.layers["caps"] = True  # an ordinary user outside a user namespace holds none
+                self.layers["detail"]["caps"] = "an ordinary user holds none"
+            else:
+                self.layers["caps"] = f"unavailable: {exc.strerror}"
+            return
+        self.layers["caps"] = True
+        self.layers["detail"]["caps"] = f"all {n} dropped in every sample (bounding, effective, permitted, ambient)"
+
+    def _build_ruleset(self) -> None:
+        if self.ruleset_fd is not None:
+            os.close(self.ruleset_fd)
+            self.ruleset_fd = None
+        abi = landlock.abi_version()
+        if not self.want.get("landlock", True):
+            self.layers["landlock"] = "disabled"
+        elif abi < 1:
+            self.layers["landlock"] = "unavailable: kernel without Landlock"
+        else:
+            # reads: what the view shows; without the view, the same paths split around the package folders
+            reads = fsview.landlock_reads(self.plan, split=not self.view)
+            try:
+                self.ruleset_fd = landlock.build_ruleset((self.scratch, "/dev/null"), abi, tuple(reads), ("/",))
+                self.layers["landlock"] = abi
+                self.layers["detail"]["landlock"] = f"reads beneath {len(reads)} paths, writes only in scratch"
+            except OSError as exc:
+                self.layers["landlock"] = f"unavailable: {exc.strerror}"
 
     def _lock_down(self, limits: dict[str, Any], keep: tuple[int, ...]) -> None:
         """In the forked child: everything below, then this job's limits."""
@@ -152,7 +420,8 @@ class Zygote:
         _apply_limits(limits)
 
     def _lock_down_base(self, keep: tuple[int, ...]) -> None:
-        """Session, death signal, not dumpable, fds, cwd, NO_NEW_PRIVS, Landlock, seccomp (no job needed)."""
+        """Session, death signal, not dumpable, fds, own IPC namespace, cwd, unprivileged ids, no
+        capabilities, NO_NEW_PRIVS, Landlock, seccomp (no job needed)."""
         os.setsid()
         lowlevel.set_pdeathsig(signal.SIGKILL)
         lowlevel.prctl(lowlevel.PR_SET_DUMPABLE, 0)  # /proc/<pid>/mem and friends closed to siblings
@@ -162,7 +431,14 @@ class Zygote:
             if lo < fd:
                 os.closerange(lo, fd)
             lo = fd + 1
+        if self.ipc_per_sample:
+            lowlevel.unshare(lowlevel.CLONE_NEWIPC)
         os.chdir(self.scratch)
+        if self.drop_to is not None:
+            os.setgroups([])
+            os.setresgid(self.drop_to, self.drop_to, self.drop_to)
+            os.setresuid(self.drop_to, self.drop_to, self.drop_to)
+        lowlevel.drop_capabilities()
         lowlevel.no_new_privs()
         if self.ruleset_fd is not None:
             landlock.restrict_self(self.ruleset_fd)
@@ -192,7 +468,7 @@ class Zygote:
             data += chunk
         os.close(r)
         os.waitpid(pid, 0)
-        _empty(self.scratch)
+        self._clean_scratch()
         try:
             self.layers["probe"] = json.loads(data or b"{}")
         except json.JSONDecodeError:
@@ -202,13 +478,17 @@ class Zygote:
         _send_json(self.sock, {"layers": self.layers})
         while True:
             try:
-                req = _recv_json(self.sock)
-            except (EOFError, OSError):
+                _recv_json(self.sock)  # {"fork": 1}: nothing about the sample
+            except (EOFError, OSError, ValueError):
                 os._exit(0)
-            self._one(req)
+            try:
+                self._one()
+            except (BrokenPipeError, ConnectionError):
+                os._exit(0)  # the judge is gone
 
     def _fork_child(self) -> _Child:
-        """Fork a locked-down child that waits for its job on its request pipe (the first frame)."""
+        """Fork a locked-down child that waits for its job on its request pipe (the first frame, written by
+        the judge)."""
         out_r, out_w = os.pipe()
         req_r, req_w = os.pipe()
         resp_r, resp_w = os.pipe()
@@ -227,7 +507,7 @@ class Zygote:
                 _apply_limits(job["limits"])
                 child.serve(job["src"], job["entry_point"], job["mode"], req_r, resp_w)
             except EOFError:
-                pass  # the zygote went away before handing a job
+                pass  # the judge went away before handing a job
             except BaseException as exc:  # noqa: BLE001
                 try:
                     wire.send_frame(resp_w, codec.dumps(["setup_error", f"{type(exc).__name__}: {exc}"]))
@@ -243,18 +523,25 @@ class Zygote:
             pidfd = os.open("/dev/null", os.O_RDONLY)  # the judge then kills through this zygote only
         return _Child(pid, out_r, resp_r, req_w, pidfd)
 
-    def _one(self, req: dict[str, Any]) -> None:
-        """Hand one job to a waiting child, pass its pipes to the judge, fork the next child while this one
-        runs, then wait for it, clean up, and report how it ended."""
-        current = self.warm if self.warm is not None else self._fork_child()
-        self.warm = None
+    def _take_warm(self) -> _Child | None:
+        """The waiting child, if it is still alive."""
+        warm, self.warm = self.warm, None
+        if warm is None:
+            return None
         try:
-            wire.send_frame(current.req_w, json.dumps(req).encode())
-        except OSError:  # the waiting child died: start a fresh one
-            current.close()
-            _reap_all()
-            current = self._fork_child()
-            wire.send_frame(current.req_w, json.dumps(req).encode())
+            done, _ = os.waitpid(warm.pid, os.WNOHANG)
+        except ChildProcessError:
+            done = warm.pid
+        if done == 0:
+            return warm
+        warm.close()
+        return None
+
+    def _one(self) -> None:
+        """Pass a waiting child's pipes to the judge (which sends it its job), fork the next child while this
+        one runs, then wait for it, clean up, and report how it ended."""
+        self._check_own_limits()
+        current = self._take_warm() or self._fork_child()
         try:
             socket.send_fds(self.sock, [b"F"], current.fds())
         finally:
@@ -263,8 +550,49 @@ class Zygote:
             self.warm = self._fork_child()
         _, status, usage = os.wait4(current.pid, 0)
         self._kill_leftovers(current.pid)
-        _empty(self.scratch)
+        self._clean_scratch()
         _send_json(self.sock, {"status": status, "maxrss_kb": usage.ru_maxrss})
+
+    def _check_own_limits(self) -> None:
+        """A sample that lowered this process's limits or priority (seccomp forbids it) would fail every later
+        sample: restore them, and where that is impossible end this worker (the pool starts a fresh one)."""
+        if _own_limits() == self.baseline:
+            return
+        _restore_limits(self.baseline)
+        if _own_limits() != self.baseline:
+            os._exit(70)
+
+    def _clean_scratch(self) -> None:
+        """Empty the scratch; should that ever fail, a fresh scratch (a new tmpfs, or a new folder) instead."""
+        try:
+            if self.tmp_root is not None:  # anything beside the scratch on the private tmpfs, too
+                _clear_dir(self.tmp_root, keep=os.path.basename(self.scratch))
+            _clear_dir(self.scratch)
+            if not os.listdir(self.scratch):
+                return
+        except OSError:
+            pass
+        self._fresh_scratch()
+
+    def _fresh_scratch(self) -> None:
+        if self.warm is not None:  # it was set up for the old scratch
+            self._kill(self.warm.pid)
+            self.warm.close()
+            self.warm = None
+            _reap_all()
+        self.scratch = tempfile.mkdtemp(prefix="codexlab-scratch-", dir=os.path.dirname(self.scratch))
+        os.chmod(self.scratch, 0o700)
+        if self.drop_to is not None:
+            os.chown(self.scratch, self.drop_to, self.drop_to)
+        os.environ.update(HOME=self.scratch, TMPDIR=self.scratch)
+        self._build_ruleset()
+
+    @staticmethod
+    def _kill(pid: int) -> None:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
     def _kill_leftovers(self, pid: int) -> None:
         """Anything the sample left (nothing, where seccomp holds), sparing the next waiting child."""
@@ -277,10 +605,7 @@ class Zygote:
         elif self.in_pidns:
             for name in os.listdir("/proc"):
                 if name.isdigit() and int(name) not in spare:
-                    try:
-                        os.kill(int(name), signal.SIGKILL)
-                    except ProcessLookupError:
-                        pass
+                    self._kill(int(name))
         else:
             try:
                 os.killpg(pid, signal.SIGKILL)
@@ -311,6 +636,35 @@ class _Child:
                 os.close(fd)
             except OSError:
                 pass
+
+
+_RLIMITS = sorted(v for k, v in vars(resource).items() if k.startswith("RLIMIT_") and isinstance(v, int))
+
+
+def _own_limits() -> tuple[Any, ...]:
+    """This process's rlimits, nice value and scheduling policy."""
+    return (
+        tuple(resource.getrlimit(r) for r in _RLIMITS),
+        os.getpriority(os.PRIO_PROCESS, 0),
+        os.sched_getscheduler(0),
+    )
+
+
+def _restore_limits(baseline: tuple[Any, ...]) -> None:
+    limits, nice, policy = baseline
+    for res, value in zip(_RLIMITS, limits, strict=True):
+        try:
+            resource.setrlimit(res, value)
+        except (OSError, ValueError):
+            pass
+    try:
+        os.sched_setscheduler(0, policy, os.sched_param(0))
+    except OSError:
+        pass
+    try:
+        os.setpriority(os.PRIO_PROCESS, 0, nice)
+    except OSError:
+        pass
 
 
 def _apply_limits(limits: dict[str, Any]) -> None:
@@ -344,7 +698,8 @@ def _reap_all() -> list[int]:
 
 
 def _attempts(scratch: str) -> dict[str, str]:
-    """Each forbidden action, tried from inside the sandbox: 'blocked: <errno>' or 'ALLOWED'."""
+    """Each forbidden action, tried from inside the sandbox: 'blocked: <errno>' or 'ALLOWED'. Each is harmless
+    even where it is allowed (same mode, same limits, same priority, objects removed at once)."""
     results: dict[str, str] = {}
 
     def attempt(name: str, fn: Any) -> None:
@@ -359,6 +714,11 @@ def _attempts(scratch: str) -> dict[str, str]:
         os.close(fd)
         os.unlink("/etc/codexlab-probe")
 
+    def read_outside() -> None:
+        # a host file the view does not show: codexlab's own package (which imports problem sets)
+        with open(os.path.join(os.path.dirname(fsview.sandbox_dir()), "__init__.py"), "rb") as f:
+            f.read(1)
+
     def fork() -> None:
         pid = os.fork()
         if pid == 0:
@@ -369,6 +729,10 @@ def _attempts(scratch: str) -> dict[str, str]:
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         s.close()
 
+    def unix() -> None:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.close()
+
     def write_scratch() -> None:
         with open(os.path.join(scratch, "probe"), "w") as f:
             f.write("x")
@@ -376,11 +740,55 @@ def _attempts(scratch: str) -> dict[str, str]:
     def signal_parent() -> None:
         os.kill(os.getppid(), 0)
 
+    def chmod_host() -> None:
+        mode = stat.S_IMODE(os.stat("/proc/self/exe").st_mode)
+        os.chmod("/proc/self/exe", mode)
+
+    def prlimit_parent() -> None:
+        ppid = os.getppid()
+        resource.prlimit(ppid, resource.RLIMIT_NOFILE, resource.prlimit(ppid, resource.RLIMIT_NOFILE))
+
+    def renice_parent() -> None:
+        ppid = os.getppid()
+        os.setpriority(os.PRIO_PROCESS, ppid, os.getpriority(os.PRIO_PROCESS, ppid))
+
+    def sysv_shm() -> None:
+        shmid = lowlevel.check(lowlevel.syscall(29, 0, 4096, 0o1600), "shmget")  # IPC_PRIVATE, IPC_CREAT|0600
+        lowlevel.syscall(31, shmid, 0, None)  # IPC_RMID
+
+    def memfd() -> None:
+        os.close(os.memfd_create("codexlab-probe"))
+
+    def flock() -> None:
+        fd = os.open(os.__file__, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    def new_mount_api() -> None:
+        os.close(lowlevel.check(lowlevel.syscall(467, -100, b"/", 0, None, 0), "open_tree_attr"))
+
+    def capabilities() -> None:
+        if not lowlevel.effective_capabilities():
+            raise PermissionError(1, "none held")
+
     attempt("write outside scratch", write_outside)
+    attempt("read a host file outside the view", read_outside)
     attempt("fork", fork)
     attempt("exec", lambda: os.execv("/bin/true", ["/bin/true"]))
     attempt("inet socket", tcp)
+    attempt("unix socket", unix)
     attempt("signal the parent", signal_parent)
+    attempt("chmod a host file", chmod_host)
+    attempt("prlimit the zygote", prlimit_parent)
+    attempt("renice the zygote", renice_parent)
+    attempt("SysV shared memory", sysv_shm)
+    attempt("memfd", memfd)
+    attempt("flock a host file", flock)
+    attempt("open_tree_attr", new_mount_api)
+    attempt("hold capabilities", capabilities)
     attempt("write in scratch", write_scratch)
     return results
 
@@ -391,3 +799,20 @@ def main() -> None:
     sock = socket.socket(fileno=int(sys.argv[1]))
     want = json.loads(sys.argv[2])
     Zygote(sock, want).serve()
+
+
+def boot_code(code_root: str) -> str:
+    """`python -I -c` code that starts a zygote importing only the sandbox package: codexlab and
+    codexlab.execution become bare namespace modules, so their __init__ (which import problem sets) never
+    runs here and nothing of them sits in the zygote's memory or needs to be visible in the view."""
+    return (
+        "import sys, types\n"
+        f"root = {code_root!r}\n"
+        "sys.path.insert(0, root)\n"
+        "for name in ('codexlab', 'codexlab.execution'):\n"
+        "    m = types.ModuleType(name)\n"
+        "    m.__path__ = [root + '/' + name.replace('.', '/')]\n"
+        "    sys.modules[name] = m\n"
+        "from codexlab.execution.sandbox.zygote import main\n"
+        "main()\n"
+    )
