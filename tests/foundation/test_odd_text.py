@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +27,10 @@ from codexlab.execution import ProcessExecutor
 from codexlab.execution.types import Status, Verdict
 from codexlab.generation.sampling import generate_samples
 from codexlab.generation.types import Generator, Sample, SamplingParams
-from codexlab.jsonl import JsonlAppender, read_jsonl
+from codexlab.jsonl import read_jsonl, write_jsonl
 from codexlab.pipeline import open_run_store, run_config
 from codexlab.problems import Problem, ProblemSet
-from codexlab.store import load_run, open_store
+from codexlab.store import RunStore, load_run, open_store
 from codexlab.text import from_sql, json_line, to_sql
 
 CLI = [sys.executable, "-m", "codexlab.cli.main"]
@@ -165,21 +166,27 @@ def test_any_model_output_is_stored_and_judged(task_id: str, outputs: list[tuple
         check_run(run_dir, problems, [(task_id, c) for c, _ in outputs])
 
 
+@pytest.fixture(scope="module")
+def scratch_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunStore]:
+    with open_store(tmp_path_factory.mktemp("odd-store")) as store:
+        yield store
+
+
 @CHEAP
 @given(detail=ANY_TEXT, traceback=ANY_TEXT, status=st.sampled_from(list(Status)))
-def test_any_verdict_text_is_stored_as_it_reads(detail: str, traceback: str, status: Status) -> None:
+def test_any_verdict_text_is_stored_as_it_reads(
+    scratch_store: RunStore, detail: str, traceback: str, status: Status
+) -> None:
     """Whatever a sample puts in its exception: the verdict holds encodable text, the same in every file."""
     v = Verdict(status, detail, 0.5, traceback)
     v.detail.encode("utf-8"), v.traceback.encode("utf-8")  # encodable: no UnicodeEncodeError
     assert v.detail == detail or "\\u" in v.detail or "\\x" in v.detail
-    with tempfile.TemporaryDirectory() as tmp:
-        with open_store(tmp) as store:
-            store.add_verdict("h", v)
-            assert store.verdicts() == {"h": v}
-        with JsonlAppender(Path(tmp) / "j.jsonl") as journal:
-            journal.write({"program_hash": "h", **v.to_dict()})
-        ((_, back),) = read_jsonl(Path(tmp) / "j.jsonl")
-        assert Verdict.from_dict(back) == v and Verdict.from_dict(back).result_text == v.result_text
+    scratch_store.add_verdict("h", v)
+    assert scratch_store.verdicts() == {"h": v}
+    journal = scratch_store.path.with_name("journal.jsonl")
+    write_jsonl(journal, [{"program_hash": "h", **v.to_dict()}])
+    ((_, back),) = read_jsonl(journal)
+    assert Verdict.from_dict(back) == v and Verdict.from_dict(back).result_text == v.result_text
 
 
 @CHEAP
