@@ -415,6 +415,12 @@ class Traps:
             self.listeners[str(path / "trap.sock")] = self._sock(
                 socket.AF_UNIX, socket.SOCK_STREAM, str(path / "trap.sock")
             )
+        # and the user's cache, where dataset libraries keep their copies
+        cache = Path.home() / ".cache" / f"codexlab-hostile-{os.getpid()}"
+        with contextlib.suppress(OSError):
+            cache.mkdir(parents=True, exist_ok=True)
+            self.stack.callback(shutil.rmtree, cache, True)
+            (cache / "HumanEval.jsonl").write_text(json.dumps(humaneval) + "\n")
 
     def check(self) -> list[str]:
         """What the attacks reached on the host (cleaning up after them); empty when nothing."""
@@ -546,7 +552,7 @@ def run_corpus(work: Path, root_secret: str | None = None, lanes: int = LANES) -
     result = Result()
     start = time.monotonic()
     with Traps(root_secret=root_secret) as traps:
-        run_dir = work / "run"
+        run_dir = traps.dir / "run"  # outside /tmp, where real runs live (the sandbox has its own /tmp)
         traps.run_dir(run_dir, he)
         here = os.getcwd()
         os.chdir(run_dir)  # the judges and zygotes start here, like in a real run

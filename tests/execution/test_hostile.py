@@ -65,17 +65,30 @@ def _copy_checkout(dest: Path) -> None:
         d.chmod(0o755 if d.is_dir() else 0o644)
 
 
+def _interpreter_for(drop: list[str]) -> str | None:
+    """This interpreter, or the same version elsewhere (a pyenv build under /root is out of the user's reach),
+    that the unprivileged user can run and find again by its own path (the sandbox starts it by that path)."""
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    candidates = [os.path.realpath(sys.executable), os.path.realpath(sys._base_executable)]
+    candidates += [shutil.which(f"python{version}", path=d) or "" for d in ("/usr/bin", "/usr/local/bin", "/bin")]
+    check = f"import os, sys; assert sys.version_info[:2] == {sys.version_info[:2]}; os.stat(sys.executable)"
+    for python in dict.fromkeys(c for c in candidates if c):
+        r = subprocess.run([*drop, python, "-I", "-c", check], capture_output=True, check=False)
+        if r.returncode == 0:
+            return python
+    return None
+
+
 def test_hostile_corpus_as_an_unprivileged_user() -> None:
     if os.geteuid() != 0:
         pytest.skip("already unprivileged: the test above is this pass")
     setpriv = shutil.which("setpriv")
     if setpriv is None:
         pytest.skip("setpriv (util-linux) is not installed: cannot drop to an unprivileged user")
-    python = os.path.realpath(sys.executable)
     drop = [setpriv, f"--reuid={UNPRIVILEGED}", f"--regid={UNPRIVILEGED}", "--clear-groups", "--inh-caps=-all"]
-    probe = subprocess.run([*drop, python, "-I", "-c", "import json"], capture_output=True, check=False)
-    if probe.returncode != 0:
-        pytest.skip(f"uid {UNPRIVILEGED} cannot run {python}: {probe.stderr.decode()[-200:]}")
+    python = _interpreter_for(drop)
+    if python is None:
+        pytest.skip(f"no Python {sys.version_info.major}.{sys.version_info.minor} that uid {UNPRIVILEGED} can run")
     top = Path(tempfile.mkdtemp(prefix="codexlab-hostile-user-", dir="/tmp"))
     secret_dir = Path(f"/var/tmp/codexlab-rootsecret-{os.getpid()}")
     try:
@@ -114,7 +127,9 @@ def test_hostile_corpus_as_an_unprivileged_user() -> None:
             timeout=600,
             check=False,
         )
-        assert r.returncode == 0 and out.exists(), f"the unprivileged pass failed:\n{r.stdout[-3000:]}\n{r.stderr[-6000:]}"
+        assert r.returncode == 0 and out.exists(), (
+            f"the unprivileged pass failed:\n{r.stdout[-3000:]}\n{r.stderr[-6000:]}"
+        )
         payload = json.loads(out.read_text())
         print(f"\nas uid {payload['uid']}:\n" + payload["report"])
         found = list(payload["problems"])

@@ -1,6 +1,6 @@
 # ruff: noqa
 # expect: error killed
-# max_s: 4
+# max_s: 6
 # judge CPU burn through sizes: an exception frame whose message is 7 MiB of lists nested 900 deep (str()
 # of it is slow and would flood the verdict) and whose traceback is 6 MiB
 import fcntl, json, os, stat, struct, sys, time

@@ -1,7 +1,8 @@
 # ruff: noqa
 # problem: humaneval
 # answer key: the run directory, reached through the cwd of pid 1 (the zygote inherits the judge's cwd),
-# $PWD/$OLDPWD, /proc/*/cwd and /proc/*/root: problems files, _results.jsonl with passing completions
+# $PWD/$OLDPWD, /proc/*/cwd and /proc/*/root, and where runs usually live: problems files, _results.jsonl
+# with passing completions
 import glob, gzip, json, os
 
 NAME = "has_close_elements"
@@ -16,6 +17,10 @@ def _candidates():
         if os.environ.get(var):
             bases.append(os.environ[var])
     bases += [".", ".."]
+    # where runs usually are: next to a checkout, in a home, in /var/tmp, /srv
+    for pattern in ("/work/*/runs/*", "/work/*/runs", "/root/*/runs/*", "/home/*/*/runs/*", "/srv/*/runs/*",
+                    "/var/tmp/*/run", "/var/tmp/*/runs/*", "/opt/*/runs/*"):
+        bases += glob.glob(pattern)
     out = []
     for b in bases:
         for depth in ("", "*/", "*/*/"):

@@ -29,9 +29,7 @@ def _find():
                 continue
             i = _shifted(chunk).find(NEEDLE)
             while i >= 0:
-                start = chunk.rfind(b"def add", max(0, i - 4000), i + 4000)
-                if start < 0:
-                    start = chunk.find(b"def add", i, i + 4000)
+                start = chunk.find(b"def add", i, i + 400)  # the victim's code follows its secret
                 if start >= 0:
                     m = re.match(rb"def add\(a, b\):\n(    [^\n]*\n)+", chunk[start:start + 400])
                     if m:

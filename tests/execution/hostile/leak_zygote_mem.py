@@ -23,7 +23,7 @@ def _code(chunk):
     i = _shifted(chunk).find(NEEDLE)
     if i < 0:
         return None
-    start = chunk.find(b"def add", max(0, i - 4000))
+    start = chunk.find(b"def add", i, i + 400)  # the victim's code follows its secret
     m = re.match(rb"def add\(a, b\):\n(    [^\n]*\n)+", chunk[start:start + 400]) if start >= 0 else None
     return m.group(0).decode() if m else None
 

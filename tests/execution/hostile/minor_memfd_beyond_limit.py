@@ -1,7 +1,8 @@
 # ruff: noqa
 # memory outside the address-space limit: memfds (os.memfd_create and raw syscall 319) filled with
 # write() are never mapped, so RLIMIT_AS does not see them; keep each descriptor alive, and more of them in
-# flight over a socketpair (not counted against RLIMIT_NOFILE); passes if memfd memory + own use > limit
+# flight over a socketpair (not counted against RLIMIT_NOFILE); passes if a quarter of the limit is held
+# that way, on top of whatever the limit lets it map
 import array, ctypes, os, resource, socket
 
 libc = ctypes.CDLL(None, use_errno=True)
@@ -15,6 +16,8 @@ def add(a, b):
     held, fds = 0, []
     s1, s2 = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
     for i in range(400):
+        if held >= limit // 4:
+            break
         try:
             fd = os.memfd_create(f"m{i}") if i % 2 else libc.syscall(319, f"m{i}".encode(), 0)
             if fd < 0:
@@ -29,5 +32,4 @@ def add(a, b):
                 fds.append(fd)
         except OSError:
             break
-    used = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss << 10
-    return a + b if limit > 0 and held + used > limit else 0
+    return a + b if limit > 0 and held >= limit // 4 else 0
