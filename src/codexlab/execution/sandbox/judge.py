@@ -383,10 +383,10 @@ def describe(layers: dict[str, Any]) -> str:
         parts.append("bwrap")
     if all(layers.get(k) is True for k in ("userns", "netns", "pidns", "mountns")):
         parts.append("ns")
-    if layers.get("fsview") is True:
-        parts.append("view")
     elif layers.get("netns") is True:
         parts.append("userns+netns")
+    if layers.get("fsview") is True:
+        parts.append("view")
     if isinstance(layers.get("landlock"), int) and not isinstance(layers.get("landlock"), bool):
         parts.append(f"landlock{layers['landlock']}")
     if layers.get("seccomp") is True:

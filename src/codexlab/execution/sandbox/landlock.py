@@ -68,8 +68,8 @@ def build_ruleset(
         for path, access in rules:
             try:
                 pfd = os.open(path, os.O_PATH | os.O_CLOEXEC)
-            except FileNotFoundError:
-                continue  # gone since the plan was made: nothing to allow
+            except (FileNotFoundError, PermissionError):
+                continue  # gone since the plan was made, or out of this process's reach: nothing to allow
             try:
                 if not os.path.isdir(path):
                     access &= _FILE_ONLY

@@ -10,13 +10,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 LAYER_INFO = {
-    "userns": "user namespace (the sample's uid is unprivileged outside)",
+    "userns": "user namespace (the sample's ids exist only inside it)",
+    "uidmap": "unprivileged host uid for the sandbox's root (never host root: no chmod/chown of host files)",
+    "caps": "every capability dropped in each sample (bounding, effective, permitted, ambient)",
     "netns": "network namespace (no interfaces: no network at all)",
     "pidns": "pid namespace per worker (sees and signals nothing outside)",
     "mountns": "mount namespace with its own /proc and a private /tmp",
+    "fsview": "private read-only filesystem view: interpreter and stdlib only, no package data, home, cache, run dir",
+    "ipcns": "IPC namespace per worker and per sample (no SysV/POSIX IPC shared or left behind)",
+    "utsns": "UTS namespace (own hostname)",
+    "cgroupns": "cgroup namespace (host cgroup paths hidden)",
     "bubblewrap": "bubblewrap around each worker, where the zygote cannot enter namespaces itself",
-    "landlock": "Landlock (read-only filesystem except scratch, no TCP, scoped signals)",
-    "seccomp": "seccomp (no fork, exec, ptrace, non-Unix sockets, mounts, namespaces)",
+    "landlock": "Landlock (reads only what the view shows, writes only in scratch, no TCP, scoped signals)",
+    "seccomp": "seccomp (no fork, exec, ptrace, sockets, mounts, namespaces; no chmod/chown/utime/xattrs/"
+    "chattr, flock, SysV IPC, memfd; prlimit and priority only on itself; newer syscalls ENOSYS)",
     "rlimits": "rlimits (CPU, address space, file size, open files, no core)",
     "pidfd": "pidfd kill (race-free)",
 }
@@ -40,13 +47,14 @@ class LayerReport:
         return active
 
 
-def _summarize(name: str, value: Any) -> tuple[bool, str]:
+def _summarize(name: str, value: Any, detail: str = "") -> tuple[bool, str]:
     if name == "bubblewrap" and value is None:
         return True, "not needed (namespaces entered directly)"
+    more = f": {detail}" if detail else ""
     if value is True:
-        return True, "active"
+        return True, "active" + more
     if name == "landlock" and isinstance(value, int) and not isinstance(value, bool):
-        return True, f"active (ABI {value})"
+        return True, f"active (ABI {value}){more}"
     return False, str(value or "unavailable")
 
 
@@ -74,8 +82,9 @@ def probe_layers() -> LayerReport:
             except (RuntimeError, OSError) as exc:
                 layers["bubblewrap"] = f"unavailable: {exc}"
     report = LayerReport(isolation=judge.describe(layers))
+    details = layers.get("detail") if isinstance(layers.get("detail"), dict) else {}
     for name in LAYER_INFO:
-        report.layers[name] = _summarize(name, layers.get(name))
+        report.layers[name] = _summarize(name, layers.get(name), str(details.get(name, "")))
     probe = layers.get("probe") or {}
     report.attempts = {str(k): str(v) for k, v in probe.items()}
     return report

@@ -96,11 +96,12 @@ def _wait_and_exit(pid: int) -> NoReturn:
 
 def _enter_namespaces(
     layers: Layers, sock: socket.socket, want: dict[str, Any]
-) -> tuple[str | None, fsview.Plan | None]:
+) -> tuple[str | None, fsview.Plan | None, bool]:
     """User+net (+IPC, UTS, cgroup) namespaces, then one pid+mount namespace with the private filesystem view
     (or, where it cannot be built, the host's tree with its own /proc and a private tmpfs /tmp).
 
-    Returns (tmpfs root for scratch or None, the view's plan if it was built). The processes that unshare stay
+    Returns (tmpfs root for scratch or None, the view's plan if made, whether the view was built). The
+    processes that unshare stay
     outside the pid namespace and only wait for their one child.
     """
     detail: dict[str, str] = layers.setdefault("detail", {})
@@ -123,7 +124,7 @@ def _enter_namespaces(
         for fd in (from_child_w, to_child_r):
             os.close(fd)
         layers["userns"] = layers["netns"] = f"unavailable: {exc.strerror}"
-        return None, None
+        return None, None, False
     os.write(from_child_w, b"u")
     reply = os.read(to_child_r, 4096).decode()
     for fd in (from_child_w, to_child_r):
@@ -160,8 +161,9 @@ def _enter_namespaces(
         lowlevel.unshare(lowlevel.CLONE_NEWPID | lowlevel.CLONE_NEWNS)
     except OSError as exc:
         layers["pidns"] = layers["mountns"] = f"unavailable: {exc.strerror}"
+        plan = fsview.plan()
         _become_sandbox_root(mapped)
-        return None, None
+        return None, plan, False
     pid = os.fork()
     if pid:
         sock.detach()
@@ -172,15 +174,15 @@ def _enter_namespaces(
     return _mount_view(layers, want, mapped)
 
 
-def _mount_view(layers: Layers, want: dict[str, Any], mapped: bool) -> tuple[str | None, fsview.Plan | None]:
+def _mount_view(layers: Layers, want: dict[str, Any], mapped: bool) -> tuple[str | None, fsview.Plan, bool]:
     """As pid 1 of the new pid+mount namespace: the private view, else own /proc and a private /tmp. The
     sources are opened with the host's permissions (the interpreter may sit under a 0700 /root), then this
     process takes the sandbox root's unprivileged ids and builds the rest."""
     detail: dict[str, str] = layers["detail"]
     fds: dict[str, int] = {}
+    plan = fsview.plan()  # made here in any case: Landlock needs it too, and sysconfig may import lazily
     if want.get("fsview", True) is not False:
         try:
-            plan = fsview.plan()
             fds = fsview.open_sources(plan)
         except OSError as exc:
             layers["fsview"] = f"unavailable: {exc.strerror or exc}"
@@ -196,7 +198,7 @@ def _mount_view(layers: Layers, want: dict[str, Any], mapped: bool) -> tuple[str
             layers["mountns"] = layers["fsview"] = True
             detail["fsview"] = f"{len(plan.binds)} host paths read-only, {mounts} mounts, scratch and /dev/shm on tmpfs"
             _forget_host_paths()
-            return "/tmp", plan
+            return "/tmp", plan, True
     try:
         lowlevel.mount(None, "/", None, lowlevel.MS_REC | lowlevel.MS_PRIVATE)
         flags = lowlevel.MS_NOSUID | lowlevel.MS_NODEV | lowlevel.MS_NOEXEC
@@ -204,9 +206,9 @@ def _mount_view(layers: Layers, want: dict[str, Any], mapped: bool) -> tuple[str
         fsview.mount_scratch("/tmp")
     except OSError as exc:
         layers["mountns"] = f"unavailable: {exc.strerror}"
-        return None, None
+        return None, plan, False
     layers["mountns"] = True
-    return "/tmp", None
+    return "/tmp", plan, False
 
 
 def _forget_host_paths() -> None:
@@ -312,8 +314,8 @@ class Zygote:
         # warm imports first: the view is planned from what this process has loaded
         for name in WARM_IMPORTS:
             __import__(name)
-        root, view = _enter_namespaces(self.layers, sock, want) if want.get("namespaces", True) else (None, None)
-        self.view = view is not None
+        ns = want.get("namespaces", True)
+        root, plan, self.view = _enter_namespaces(self.layers, sock, want) if ns else (None, None, False)
         self.in_pidns = self.layers.get("pidns") is True
         if "userns" not in self.layers:
             self.layers.update(userns="disabled", netns="disabled", pidns="disabled", mountns="disabled")
@@ -343,7 +345,7 @@ class Zygote:
         if self.drop_to is not None:
             os.chown(self.scratch, self.drop_to, self.drop_to)
         # what samples may read: the view's plan, or the same plan made here where no view could be built
-        self.plan = view if view is not None else fsview.plan()
+        self.plan = plan if plan is not None else fsview.plan()
         self._bounding_set()
         # the environment samples see, set once here (the zygote was started with an empty one)
         os.environ.clear()
