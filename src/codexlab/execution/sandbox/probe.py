@@ -82,7 +82,8 @@ def probe_layers() -> LayerReport:
             except (RuntimeError, OSError) as exc:
                 layers["bubblewrap"] = f"unavailable: {exc}"
     report = LayerReport(isolation=judge.describe(layers))
-    details = layers.get("detail") if isinstance(layers.get("detail"), dict) else {}
+    found = layers.get("detail")
+    details: dict[str, Any] = found if isinstance(found, dict) else {}
     for name in LAYER_INFO:
         report.layers[name] = _summarize(name, layers.get(name), str(details.get(name, "")))
     probe = layers.get("probe") or {}
