@@ -117,7 +117,14 @@ def add_execution_args(p: argparse.ArgumentParser) -> None:
         "(auto then uses the process executor: rlimits and process groups only)",
     )
     g.add_argument("--workers", type=int, default=None, help="parallel workers (default: number of CPUs)")
-    g.add_argument("--timeout", type=float, default=3.0, help="wall-clock seconds per sample (default 3)")
+    g.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        help="a fixed wall-clock limit per sample, in seconds, as openai/human-eval has (its 3 s is the default "
+        "of commands that do not calibrate). `run` and `evaluate` default to limits calibrated per problem "
+        "on this machine: CPU time max(1 s, 4x the canonical solution's), wall clock 5x that",
+    )
     g.add_argument("--memory-mb", type=int, default=1024, help="address-space limit per sample in MiB (default 1024)")
 
 
@@ -128,9 +135,29 @@ def make_executor_from_args(args: argparse.Namespace) -> Executor:
 
 
 def limits_from_args(args: argparse.Namespace) -> Limits:
-    if args.timeout <= 0:
+    """Fixed limits: --timeout (default 3 s, openai/human-eval's) and --memory-mb."""
+    timeout = Limits().timeout_s if args.timeout is None else args.timeout
+    if timeout <= 0:
         raise CodexlabError("--timeout must be positive")
-    return Limits(timeout_s=args.timeout, memory_bytes=args.memory_mb << 20)
+    return Limits(timeout_s=timeout, memory_bytes=args.memory_mb << 20)
+
+
+def time_limits_label(args: argparse.Namespace) -> dict[str, Any]:
+    """How a run's limits are chosen, for its config (a rerun with other limits is another run)."""
+    if args.timeout is None:
+        return {"time_limits": "calibrated", "memory_mb": args.memory_mb}
+    return {"timeout_s": args.timeout, "memory_mb": args.memory_mb}
+
+
+def run_limits(args: argparse.Namespace, problems: ProblemSet, executor: Executor) -> Limits | dict[str, Limits]:
+    """The limits `run` and `evaluate` judge with: fixed where --timeout is given, else calibrated per problem
+    from the canonical solutions on this machine (measured once, then read from the cache)."""
+    base = limits_from_args(args)
+    if args.timeout is not None:
+        return base
+    from codexlab.execution.calibration import cached_calibrated_limits
+
+    return cached_calibrated_limits(problems, executor, base)
 
 
 def add_output_args(p: argparse.ArgumentParser) -> None:

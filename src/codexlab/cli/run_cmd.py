@@ -14,10 +14,11 @@ from codexlab.cli.common import (
     add_problem_args,
     add_sampling_args,
     emit_json,
-    limits_from_args,
     load_problem_args,
     make_executor_from_args,
+    run_limits,
     sampling_params,
+    time_limits_label,
 )
 from codexlab.cli.generator_args import generator_from_args
 from codexlab.evaluation.evaluate import EvaluationResult, evaluate_samples, results_path_for, write_summary
@@ -113,8 +114,8 @@ def _generate(
 def _evaluate(
     args: argparse.Namespace, problems: ProblemSet, samples_path: Path, ks: list[int] | None, store: Any = None
 ) -> EvaluationResult:
-    limits = limits_from_args(args)
     with make_executor_from_args(args) as executor, make_progress(args.no_progress) as progress:
+        limits = run_limits(args, problems, executor)
         task = progress.add_task("executing", total=None, unit="samples", extra=executor.name)
 
         def tick(done: int, total: int) -> None:
@@ -147,7 +148,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             generator.model_id,
             params.to_dict(),
             args.n,
-            {"timeout_s": args.timeout, "memory_mb": args.memory_mb},
+            time_limits_label(args),
         )
         run_dir = args.run_dir or default_run_dir(args.runs_root, config)
         store = open_run_store(run_dir, config, problems, wait=args.wait)  # holds the run directory's lock

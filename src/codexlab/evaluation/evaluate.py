@@ -9,7 +9,7 @@ import hashlib
 import json
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -147,7 +147,7 @@ def evaluate_samples(
     samples_path: str | Path,
     problems: ProblemSet,
     executor: Executor,
-    limits: Limits | None = None,
+    limits: Limits | Mapping[str, Limits] | None = None,
     ks: list[int] | None = None,
     on_verdict: Callable[[int, int], None] | None = None,
     store: RunStore | None = None,
@@ -158,7 +158,8 @@ def evaluate_samples(
     already holds are reused and new ones are committed to it, keyed by program hash.
     """
     samples_path = Path(samples_path)
-    limits = limits or Limits()
+    fixed = limits if isinstance(limits, Limits) else Limits()
+    per_problem = limits if isinstance(limits, Mapping) else {}
     samples_file = read_samples_file(samples_path, problems)
     rows = samples_file.rows
     results_path = results_path_for(samples_path)
@@ -170,11 +171,12 @@ def evaluate_samples(
     jobs: dict[str, ExecutionJob] = {}
     program_of: list[str] = []
     for row in rows:
-        job = ExecutionJob(key="", problem=problems[row.task_id], completion=row.completion, limits=limits)
+        lim = per_problem.get(row.task_id, fixed)
+        job = ExecutionJob(key="", problem=problems[row.task_id], completion=row.completion, limits=lim)
         h = verdict_key(job, executor)
         program_of.append(h)
         if h not in cache and h not in jobs:
-            jobs[h] = ExecutionJob(key=h, problem=job.problem, completion=job.completion, limits=limits)
+            jobs[h] = ExecutionJob(key=h, problem=job.problem, completion=job.completion, limits=lim)
     total = len(rows)
     done = sum(1 for h in program_of if h in cache)
     count_by_hash = Counter(program_of)

@@ -10,12 +10,18 @@ measured in wall-clock time, which is never less than CPU time, so the CPU limit
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
+import os
+import platform
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
 
 from codexlab.execution.types import ExecutionJob, Executor, Limits
-from codexlab.problems.types import Problem
+from codexlab.paths import cache_root
+from codexlab.problems.types import Problem, ProblemSet
 
 
 @dataclass(frozen=True)
@@ -77,3 +83,54 @@ def calibrated_limits(
 def apply(jobs: Iterable[ExecutionJob], limits: Mapping[str, Limits]) -> list[ExecutionJob]:
     """The jobs with their problem's calibrated limits (jobs of unknown problems keep theirs)."""
     return [replace(j, limits=limits.get(j.problem.task_id, j.limits)) for j in jobs]
+
+
+def machine_id() -> str:
+    """What calibrated limits depend on besides the problems: the CPU model and how many cores there are."""
+    model = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            model = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), model)
+    except OSError:
+        pass
+    return f"{model} x{os.cpu_count()}"
+
+
+def cached_calibrated_limits(
+    problems: ProblemSet,
+    executor: Executor,
+    base: Limits | None = None,
+    calibration: Calibration = Calibration(),
+    cache: Path | None = None,
+) -> dict[str, Limits]:
+    """`calibrated_limits`, measured once per problem set, executor, base limits and machine, then read back.
+
+    Reusing the measurement keeps the limits, and so the verdicts' cache keys, the same on every rerun and
+    resume here; another machine measures its own. The file is under the cache root (codexlab.paths).
+    """
+    base = base or Limits()
+    ident = {
+        "problems": problems.digest,
+        "executor": executor.name,
+        "base": asdict(base),
+        "calibration": asdict(calibration),
+        "machine": machine_id(),
+    }
+    key = hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()[:20]
+    path = (cache or cache_root() / "calibration") / f"{key}.json"
+    measured: dict[str, float] | None = None
+    try:
+        stored = json.loads(path.read_text())["measured_s"]
+        measured = {str(k): math.inf if v is None else float(v) for k, v in stored.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        measured = None  # absent or unreadable: measure again
+    if measured is None or set(measured) != set(problems.keys()):
+        measured = measure(problems.values(), executor, calibration)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".tmp{os.getpid()}")
+        finite = {k: (None if math.isinf(v) else v) for k, v in measured.items()}  # a failing canonical: None
+        tmp.write_text(json.dumps({**ident, "measured_s": finite}, indent=1))
+        os.replace(tmp, path)
+    return {
+        tid: calibration.limits_for(calibration.ceiling_s if math.isinf(s) else s, base) for tid, s in measured.items()
+    }

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from codexlab.errors import CodexlabError, InputError
+from codexlab.paths import cache_root
 
 GGUF_MAGIC = b"GGUF"
 
@@ -65,11 +66,8 @@ class ModelFetchError(CodexlabError):
 
 
 def cache_dir() -> Path:
-    """Where model files live: $CODEXLAB_CACHE, else $XDG_CACHE_HOME/codexlab, else ~/.cache/codexlab."""
-    if os.environ.get("CODEXLAB_CACHE"):
-        return Path(os.environ["CODEXLAB_CACHE"]) / "models"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "codexlab" / "models"
+    """Where model files live: `models/` under codexlab's cache root (see codexlab.paths)."""
+    return cache_root() / "models"
 
 
 def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
