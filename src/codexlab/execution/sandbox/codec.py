@@ -20,7 +20,7 @@ from collections import Counter
 from typing import Any
 
 MAX_DEPTH = 64
-MAX_ELEMENTS = 1 << 22  # values in one decoded tree (a 16 MiB message holds at most ~8M)
+MAX_ELEMENTS = 1 << 21  # values in one decoded tree (a 16 MiB message could hold ~8M)
 MAX_SAME_HASH = 32  # elements of one set or dict sharing a hash value: each insertion compares with at most this many
 MAX_INT_DIGITS = 4300  # decimal digits of one JSON int (Python 3.11+ enforces the same by default)
 MAX_HEX_DIGITS = 1 << 18  # hex digits of one big int ("i" tag): about a million bits
@@ -147,6 +147,11 @@ def _parse_int(text: str) -> int:
 
 def loads(data: str | bytes) -> Any:
     """Parse a message (linear time: the C parser; decimal ints longer than MAX_INT_DIGITS are refused)."""
+    if len(data) > (1 << 20):
+        # every container is a JSON array: refuse a message with more of them than a tree may hold before
+        # the parser builds them all (16 MiB of nested brackets is seconds of CPU even in C)
+        if (data.count(b"[") if isinstance(data, bytes) else data.count("[")) > MAX_ELEMENTS:
+            raise ValueError(f"more than {MAX_ELEMENTS} containers")
     if _INT_DIGITS_CAPPED:
         return _loads(data)
     return _loads(data, parse_int=_parse_int)
