@@ -78,3 +78,11 @@ def test_a_message_of_nested_brackets_is_refused_before_it_is_parsed() -> None:
     with pytest.raises(ValueError, match="containers"):
         codec.loads(body)
     assert time.process_time() - start < 0.5
+
+
+def test_a_list_a_test_may_turn_into_a_set_is_checked_too() -> None:
+    assert "share one hash" in _refused_fast(["l", *[["i", hex(k * P)] for k in range(1, 200_000)]])
+    assert "share one hash" in _refused_fast(["t", *[["t", ["i", hex(k * P)], 1] for k in range(1, 100_000)]])
+    zeros = codec.decode(codec.encode([0] * 100_000 + [(1, 2)] * 1000))  # equal values are cheap in a set
+    assert len(zeros) == 101_000
+    assert codec.decode(codec.encode([[1, 2]] * 1000)) == [[1, 2]] * 1000  # unhashable: nothing to check

@@ -7,9 +7,10 @@ dict, set, frozenset, bytes, complex and ints beyond 4300 digits stay distinct. 
 produced, and rejected when received. Imported by the child too: keep it free of other codexlab imports.
 
 Decoding what an untrusted peer sent costs at most linear time in its size: nesting is capped at MAX_DEPTH,
-the number of elements at MAX_ELEMENTS, decimal ints at 4300 digits, and a set or dict is only built once no
-hash value is shared by more than MAX_SAME_HASH of its elements (an int's hash is the int mod 2**61 - 1, so
-a peer can make any number of them collide and turn each insertion into a scan of all earlier ones).
+the number of elements at MAX_ELEMENTS, decimal ints at 4300 digits, and no set, dict, list or tuple is built
+whose elements hold more than MAX_SAME_HASH distinct values sharing one hash value (an int's hash is the int
+mod 2**61 - 1, so a peer can make any number of them collide and turn each insertion into a set, here or in
+a test that calls set() on a result, into a scan of all earlier ones).
 """
 
 from __future__ import annotations
@@ -78,17 +79,35 @@ class _Budget:
             raise ValueError(f"more than {MAX_ELEMENTS} values")
 
 
-def _check_hashes(items: list[Any]) -> None:
-    """Refuse elements of which too many share one hash value (hash flooding); linear time."""
-    if len(items) > MAX_SAME_HASH:
+def _check_hashes(items: list[Any] | tuple[Any, ...]) -> None:
+    """Refuse elements of which more than MAX_SAME_HASH *distinct* values share one hash value (hash flooding);
+    O(n log n) at worst. Lists and tuples are checked too: a test may well build a set of a result."""
+    if len(items) <= MAX_SAME_HASH:
+        return
+    try:
         # the hash values are ints below 2**61 in size, each its own hash: counting them cannot collide
-        (_, most), *_ = Counter(map(hash, items)).most_common(1)
-        if most > MAX_SAME_HASH:
-            # one object many times (JSON's single NaN) is found by identity at once: count distinct objects
-            unique = {id(x): x for x in items}.values()
-            (_, most), *_ = Counter(map(hash, unique)).most_common(1)
-            if most > MAX_SAME_HASH:
-                raise ValueError(f"{most} elements share one hash value")
+        counts = Counter(map(hash, items))
+    except TypeError:
+        return  # unhashable elements: no set or dict can be built of them
+    (_, most), *_ = counts.most_common(1)
+    if most <= MAX_SAME_HASH:
+        return
+    # equal values (a list of zeros) or one object many times (JSON's single NaN) are cheap in a set:
+    # count the distinct values in each crowded group, by sorting (comparisons, never hashing)
+    crowded = {h for h, n in counts.items() if n > MAX_SAME_HASH}
+    groups: dict[int, dict[int, Any]] = {h: {} for h in crowded}
+    for x in items:
+        group = groups.get(hash(x))
+        if group is not None:
+            group[id(x)] = x
+    for group in groups.values():
+        try:
+            ordered = sorted(group.values())
+        except TypeError:
+            raise ValueError(f"{len(group)} mixed elements share one hash value") from None
+        distinct = 1 + sum(1 for a, b in zip(ordered, ordered[1:]) if a != b)
+        if distinct > MAX_SAME_HASH:
+            raise ValueError(f"{distinct} distinct elements share one hash value")
 
 
 def _dec(n: Any, depth: int, budget: _Budget) -> Any:
@@ -99,10 +118,10 @@ def _dec(n: Any, depth: int, budget: _Budget) -> Any:
         raise ValueError("malformed value")
     budget.take(len(n))
     tag = n[0]
-    if tag == "l":
-        return [_dec(i, depth + 1, budget) for i in n[1:]]
-    if tag == "t":
-        return tuple([_dec(i, depth + 1, budget) for i in n[1:]])
+    if tag == "l" or tag == "t":
+        seq = [_dec(i, depth + 1, budget) for i in n[1:]]
+        _check_hashes(seq)
+        return seq if tag == "l" else tuple(seq)
     if tag == "S" or tag == "F":
         items = [_dec(i, depth + 1, budget) for i in n[1:]]
         _check_hashes(items)
