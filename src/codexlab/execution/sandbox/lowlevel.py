@@ -25,8 +25,6 @@ CLONE_NEW_ANY |= CLONE_NEWNET
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
 PR_CAPBSET_DROP = 24
-PR_CAP_AMBIENT = 47
-PR_CAP_AMBIENT_CLEAR_ALL = 4
 PR_SET_SECCOMP = 22
 PR_SET_NO_NEW_PRIVS = 38
 SECCOMP_MODE_FILTER = 2
@@ -127,15 +125,16 @@ def drop_bounding_set() -> int:
     return last + 1
 
 
+# built once (a forked child then only makes the call)
+_NO_CAPS_HEADER = _CapHeader(_CAP_VERSION_3, 0)
+_NO_CAPS = (_CapData * 2)()
+_NO_CAPS_ARGS = (ctypes.byref(_NO_CAPS_HEADER), ctypes.byref(_NO_CAPS))
+
+
 def drop_capabilities() -> None:
-    """Empty effective, permitted, inheritable and ambient sets for good (no exec can regain them)."""
-    try:
-        prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL)
-    except OSError:
-        pass  # kernels before 4.3 have no ambient set
-    header = _CapHeader(_CAP_VERSION_3, 0)
-    data = (_CapData * 2)()
-    check(syscall(SYS_CAPSET, ctypes.byref(header), ctypes.byref(data)), "capset")
+    """Empty effective, permitted and inheritable sets (the ambient set empties with them) for good: without
+    exec nothing regains them, and with NO_NEW_PRIVS not even exec could."""
+    check(syscall(SYS_CAPSET, *_NO_CAPS_ARGS), "capset")
 
 
 def effective_capabilities() -> int:

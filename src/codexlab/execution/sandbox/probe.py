@@ -17,7 +17,7 @@ LAYER_INFO = {
     "pidns": "pid namespace per worker (sees and signals nothing outside)",
     "mountns": "mount namespace with its own /proc and a private /tmp",
     "fsview": "private read-only filesystem view: interpreter and stdlib only, no package data, home, cache, run dir",
-    "ipcns": "IPC namespace per worker and per sample (no SysV/POSIX IPC shared or left behind)",
+    "ipcns": "IPC namespace per worker, per sample where seccomp cannot deny IPC (nothing shared or left behind)",
     "utsns": "UTS namespace (own hostname)",
     "cgroupns": "cgroup namespace (host cgroup paths hidden)",
     "bubblewrap": "bubblewrap around each worker, where the zygote cannot enter namespaces itself",

@@ -360,9 +360,14 @@ class Zygote:
         else:
             self.layers["seccomp"] = True
             self.filter = seccomp.Filter()
-        # a fresh IPC namespace per sample, where the worker has its own user namespace: SysV and POSIX IPC
-        # objects die with the sample (seccomp denies them anyway; this holds where seccomp cannot)
-        self.ipc_per_sample = self.layers.get("userns") is True and self.layers.get("ipcns") is True
+        # where seccomp cannot deny SysV and POSIX IPC, a fresh IPC namespace per sample (where the worker has
+        # its own user namespace): its objects die with the sample instead of reaching the next one
+        own_ipcns = self.layers.get("userns") is True and self.layers.get("ipcns") is True
+        self.ipc_per_sample = own_ipcns and self.layers["seccomp"] is not True
+        if self.layers.get("ipcns") is True:
+            self.layers["detail"]["ipcns"] = "per worker" + (
+                ", and per sample" if self.ipc_per_sample else "; SysV IPC and message queues denied by seccomp"
+            )
         self.layers["rlimits"] = True
         self.layers["pidfd"] = hasattr(os, "pidfd_open")
         # this process's own limits and priority: a sample must never change them (checked before each fork)
