@@ -127,7 +127,10 @@ def _library_dirs() -> list[str]:
     multiarch = sysconfig.get_config_var("MULTIARCH") or ""
     found = [d for d in ("/lib64", "/usr/lib64") if os.path.isdir(d)]
     arch = [d for d in (f"/lib/{multiarch}", f"/usr/lib/{multiarch}") if multiarch and os.path.isdir(d)]
-    return found + (arch or [d for d in ("/lib", "/usr/lib") if os.path.isdir(d)])
+    # the interpreter's own library folder (a pyenv or conda prefix's lib: libpython, its OpenSSL, SQLite...)
+    libdir = sysconfig.get_config_var("LIBDIR") or ""
+    own = [libdir] if os.path.isabs(libdir) and os.path.isdir(libdir) else []
+    return found + (arch or [d for d in ("/lib", "/usr/lib") if os.path.isdir(d)]) + own
 
 
 def sandbox_dir() -> str:
@@ -280,12 +283,29 @@ def build(p: Plan, fds: dict[str, int], new: str = "/tmp") -> int:
     # into the view; the host's tree goes away
     try:
         lowlevel.pivot_root(new, root + "/.old")
+    except OSError:
+        # an initramfs root cannot be pivoted away from: move the view over it and chroot instead (the host's
+        # tree stays mounted beneath, out of reach of a process without CAP_SYS_CHROOT and mount calls)
+        os.chdir(new)
+        try:
+            lowlevel.mount(new, "/", None, lowlevel.MS_MOVE)
+        except OSError:
+            os.chdir("/")
+            lowlevel.umount(new, lowlevel.MNT_DETACH)
+            raise
+        os.chroot(".")
+    else:
+        try:
+            os.chdir("/")
+            lowlevel.umount("/.old", lowlevel.MNT_DETACH)
+        except OSError as exc:
+            raise ViewBroken(f"leaving the host's tree failed: {exc}") from exc
+    try:
         os.chdir("/")
-        lowlevel.umount("/.old", lowlevel.MNT_DETACH)
         os.rmdir("/.old")
         lowlevel.mount(None, "/", None, lowlevel.MS_REMOUNT | lowlevel.MS_BIND | lowlevel.MS_RDONLY | nosuid_nodev)
     except OSError as exc:
-        raise ViewBroken(f"switching into the view failed: {exc}") from exc
+        raise ViewBroken(f"sealing the view failed: {exc}") from exc
     return mounts
 
 
