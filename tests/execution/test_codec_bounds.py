@@ -25,7 +25,7 @@ def _refused_fast(payload: object, within_s: float = 2.0) -> str:
 
 
 def test_colliding_ints_in_a_set_or_dict_are_refused_in_linear_time() -> None:
-    n = 200_000  # built directly: ~2e10 comparisons, minutes of judge CPU
+    n = 100_000  # built directly: ~5e9 comparisons, a minute of judge CPU
     assert "share one hash" in _refused_fast(["S", *[["i", hex(k * P)] for k in range(1, n)]])
     assert "share one hash" in _refused_fast(["F", *[["i", hex(k * P)] for k in range(1, n)]])
     assert "share one hash" in _refused_fast(["d", *[[["i", hex(k * P)], 0] for k in range(1, n)]])
@@ -81,8 +81,8 @@ def test_a_message_of_nested_brackets_is_refused_before_it_is_parsed() -> None:
 
 
 def test_a_list_a_test_may_turn_into_a_set_is_checked_too() -> None:
-    assert "share one hash" in _refused_fast(["l", *[["i", hex(k * P)] for k in range(1, 200_000)]])
-    assert "share one hash" in _refused_fast(["t", *[["t", ["i", hex(k * P)], 1] for k in range(1, 100_000)]])
+    assert "share one hash" in _refused_fast(["l", *[["i", hex(k * P)] for k in range(1, 100_000)]])
+    assert "share one hash" in _refused_fast(["t", *[["t", ["i", hex(k * P)], 1] for k in range(1, 50_000)]])
     zeros = codec.decode(codec.encode([0] * 100_000 + [(1, 2)] * 1000))  # equal values are cheap in a set
     assert len(zeros) == 101_000
     assert codec.decode(codec.encode([[1, 2]] * 1000)) == [[1, 2]] * 1000  # unhashable: nothing to check

@@ -114,3 +114,16 @@ def test_a_worker_that_cannot_set_up_even_a_trusted_sample_is_reported(monkeypat
     # each worker: the sample, its retry and the trusted sample, each on a fresh judge; then it retires
     assert len(seen) <= 2 and all("sandbox worker broken" in v.detail for _, v in seen)
     assert len(starts) <= 1 + 2 * 3
+
+
+def test_limits_no_child_can_take_stop_the_pool_with_a_clear_error() -> None:
+    impossible = Limits(timeout_s=2.0, open_files=1 << 30)  # above any hard limit: every child fails to set it
+    jobs = [ExecutionJob(f"s{i}", ADD, HONEST + f"# {i}\n", impossible) for i in range(20)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        with SandboxExecutor(workers=1) as ex:
+            seen = []
+            with pytest.raises(SandboxBroken, match="sandbox setup failed"):
+                for _key, verdict in ex.map(jobs):
+                    seen.append(verdict)
+    assert len(seen) <= 1 and all("sandbox worker broken" in v.detail for v in seen)
