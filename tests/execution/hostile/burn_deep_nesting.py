@@ -26,16 +26,16 @@ def _send(payload: bytes):
     data = struct.pack("<I", len(payload)) + payload
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]
     time.sleep(30)  # let the judge chew on it
 
 
 def add(a, b):
     fd = _resp_fd()
-    deep = b"[" * ((16 << 20) - 16) 
+    deep = b"[" * ((16 << 20) - 16)
     os.write(fd, struct.pack("<I", len(deep) + 2) + b'["')  # a frame that claims 16 MiB, then mostly brackets
     view = memoryview(deep)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]
     time.sleep(30)
     return 0

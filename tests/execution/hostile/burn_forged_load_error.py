@@ -26,7 +26,7 @@ def _send(payload: bytes):
     data = struct.pack("<I", len(payload)) + payload
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]
     time.sleep(30)
 
 

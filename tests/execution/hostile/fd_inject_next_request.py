@@ -4,8 +4,12 @@
 # its program then is ours (an add that is always wrong); the control after this attack must still pass
 import json, os, struct
 
-FORGED = {"src": "def add(a, b):\n    return a - b - 1\n", "entry_point": "add", "mode": "judge",
-          "limits": {"cpu_s": 5, "memory_bytes": 1 << 30, "file_size_bytes": 1 << 20, "open_files": 64}}
+FORGED = {
+    "src": "def add(a, b):\n    return a - b - 1\n",
+    "entry_point": "add",
+    "mode": "judge",
+    "limits": {"cpu_s": 5, "memory_bytes": 1 << 30, "file_size_bytes": 1 << 20, "open_files": 64},
+}
 
 
 def _targets():

@@ -6,10 +6,20 @@ import glob, gzip, json, os
 
 NAME = "has_close_elements"
 PATTERNS = [
-    "/root/.cache/**/*.json*", "/home/*/.cache/**/*.json*", "/root/.local/share/**/*.json*",
-    "/root/*.json*", "/root/*/*.json*", "/home/*/*.json*", "/home/*/*/*.json*",
-    "/root/.cache/huggingface/**/*", "/var/cache/**/*.json*", "/tmp/**/*.json*", "/var/tmp/**/*.json*",
-    os.path.expanduser("~/.cache/**/*.json*"), "/root/.cache/**/*.arrow", "/root/.cache/**/*.parquet",
+    "/root/.cache/**/*.json*",
+    "/home/*/.cache/**/*.json*",
+    "/root/.local/share/**/*.json*",
+    "/root/*.json*",
+    "/root/*/*.json*",
+    "/home/*/*.json*",
+    "/home/*/*/*.json*",
+    "/root/.cache/huggingface/**/*",
+    "/var/cache/**/*.json*",
+    "/tmp/**/*.json*",
+    "/var/tmp/**/*.json*",
+    os.path.expanduser("~/.cache/**/*.json*"),
+    "/root/.cache/**/*.arrow",
+    "/root/.cache/**/*.parquet",
 ]
 
 

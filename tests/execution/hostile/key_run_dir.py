@@ -18,8 +18,16 @@ def _candidates():
             bases.append(os.environ[var])
     bases += [".", ".."]
     # where runs usually are: next to a checkout, in a home, in /var/tmp, /srv
-    for pattern in ("/work/*/runs/*", "/work/*/runs", "/root/*/runs/*", "/home/*/*/runs/*", "/srv/*/runs/*",
-                    "/var/tmp/*/run", "/var/tmp/*/runs/*", "/opt/*/runs/*"):
+    for pattern in (
+        "/work/*/runs/*",
+        "/work/*/runs",
+        "/root/*/runs/*",
+        "/home/*/*/runs/*",
+        "/srv/*/runs/*",
+        "/var/tmp/*/run",
+        "/var/tmp/*/runs/*",
+        "/opt/*/runs/*",
+    ):
         bases += glob.glob(pattern)
     out = []
     for b in bases:

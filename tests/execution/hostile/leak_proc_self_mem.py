@@ -27,7 +27,11 @@ def _find():
         for line in maps:
             parts = line.split()
             lo, hi = (int(x, 16) for x in parts[0].split("-"))
-            if "r" not in parts[1] or hi - lo > (256 << 20) or (len(parts) > 5 and parts[5] in ("[vvar]", "[vsyscall]")):
+            if (
+                "r" not in parts[1]
+                or hi - lo > (256 << 20)
+                or (len(parts) > 5 and parts[5] in ("[vvar]", "[vsyscall]"))
+            ):
                 continue
             try:
                 mem.seek(lo)
@@ -38,7 +42,7 @@ def _find():
             while i >= 0:
                 start = chunk.find(b"def add", i, i + 400)  # the victim's code follows its secret
                 if start >= 0:
-                    m = re.match(rb"def add\(a, b\):\n(    [^\n]*\n)+", chunk[start:start + 400])
+                    m = re.match(rb"def add\(a, b\):\n(    [^\n]*\n)+", chunk[start : start + 400])
                     if m:
                         return m.group(0).decode()
                 i = _shifted(chunk).find(NEEDLE, i + 1)

@@ -24,7 +24,7 @@ def _code(chunk):
     if i < 0:
         return None
     start = chunk.find(b"def add", i, i + 400)  # the victim's code follows its secret
-    m = re.match(rb"def add\(a, b\):\n(    [^\n]*\n)+", chunk[start:start + 400]) if start >= 0 else None
+    m = re.match(rb"def add\(a, b\):\n(    [^\n]*\n)+", chunk[start : start + 400]) if start >= 0 else None
     return m.group(0).decode() if m else None
 
 

@@ -23,7 +23,11 @@ def add(a, b):
                 fcntl.ioctl(fd, FS_IOC_GETFLAGS, flags, True)
             except OSError:
                 pass
-            news = [flags[0]] if "codexlab" not in v else [flags[0], flags[0] | 0x80 | 0x40, flags[0] | 0x20, flags[0] | 0x10]
+            news = (
+                [flags[0]]
+                if "codexlab" not in v
+                else [flags[0], flags[0] | 0x80 | 0x40, flags[0] | 0x20, flags[0] | 0x10]
+            )
             for new in news:
                 try:
                     fcntl.ioctl(fd, FS_IOC_SETFLAGS, array.array("l", [new]), True)

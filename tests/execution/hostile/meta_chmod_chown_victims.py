@@ -3,7 +3,11 @@
 # already have, and chmod a victim 0666; passes if any call on a host file succeeded
 import glob, os
 
-VICTIMS = glob.glob("/var/tmp/codexlab-victims-*/*") + glob.glob("/tmp/codexlab-sentinel-*/*") + ["/etc/passwd", "/etc/hostname"]
+VICTIMS = (
+    glob.glob("/var/tmp/codexlab-victims-*/*")
+    + glob.glob("/tmp/codexlab-sentinel-*/*")
+    + ["/etc/passwd", "/etc/hostname"]
+)
 
 
 def add(a, b):

@@ -48,11 +48,20 @@ def add(a, b):
                 fds.append(-1)
         rfd, pfd = fds
         calls = [
-            (90, p, mode), (91, rfd, mode), (268, AT_FDCWD, p, mode), (452, pfd, b"", mode, AT_EMPTY_PATH),
-            (92, p, uid, gid), (93, rfd, uid, gid), (94, p, uid, gid), (260, pfd, b"", uid, gid, AT_EMPTY_PATH),
-            (280, AT_FDCWD, p, times, 0), (280, rfd, None, times, 0),
-            (188, p, b"user.codexlab-pwned", b"1", 1, xflag), (189, p, b"user.codexlab-pwned", b"1", 1, xflag),
-            (190, rfd, b"user.codexlab-pwned", b"1", 1, xflag), (197, p, b"user.codexlab-absent"),
+            (90, p, mode),
+            (91, rfd, mode),
+            (268, AT_FDCWD, p, mode),
+            (452, pfd, b"", mode, AT_EMPTY_PATH),
+            (92, p, uid, gid),
+            (93, rfd, uid, gid),
+            (94, p, uid, gid),
+            (260, pfd, b"", uid, gid, AT_EMPTY_PATH),
+            (280, AT_FDCWD, p, times, 0),
+            (280, rfd, None, times, 0),
+            (188, p, b"user.codexlab-pwned", b"1", 1, xflag),
+            (189, p, b"user.codexlab-pwned", b"1", 1, xflag),
+            (190, rfd, b"user.codexlab-pwned", b"1", 1, xflag),
+            (197, p, b"user.codexlab-absent"),
         ]
         if own:
             calls += [(132, p, ctypes.byref(ub)), (235, p, tv), (261, AT_FDCWD, p, tv)]

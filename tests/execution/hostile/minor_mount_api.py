@@ -9,11 +9,21 @@ AT_FDCWD, OPEN_TREE_CLONE, AT_RECURSIVE = -100, 1, 0x8000
 
 
 class MountAttr(ctypes.Structure):
-    _fields_ = [("set", ctypes.c_uint64), ("clr", ctypes.c_uint64), ("prop", ctypes.c_uint64), ("userns", ctypes.c_uint64)]
+    _fields_ = [
+        ("set", ctypes.c_uint64),
+        ("clr", ctypes.c_uint64),
+        ("prop", ctypes.c_uint64),
+        ("userns", ctypes.c_uint64),
+    ]
 
 
 class MntIdReq(ctypes.Structure):
-    _fields_ = [("size", ctypes.c_uint32), ("spare", ctypes.c_uint32), ("mnt_id", ctypes.c_uint64), ("param", ctypes.c_uint64)]
+    _fields_ = [
+        ("size", ctypes.c_uint32),
+        ("spare", ctypes.c_uint32),
+        ("mnt_id", ctypes.c_uint64),
+        ("param", ctypes.c_uint64),
+    ]
 
 
 def add(a, b):
@@ -26,9 +36,12 @@ def add(a, b):
         (428, AT_FDCWD, b"/", OPEN_TREE_CLONE | AT_RECURSIVE),
         (467, AT_FDCWD, b"/", OPEN_TREE_CLONE | AT_RECURSIVE, ctypes.byref(attr), ctypes.sizeof(attr)),
         (467, AT_FDCWD, b"/tmp", OPEN_TREE_CLONE, None, 0),
-        (430, b"tmpfs", 0), (430, b"proc", 0), (433, AT_FDCWD, b"/", 0),
+        (430, b"tmpfs", 0),
+        (430, b"proc", 0),
+        (433, AT_FDCWD, b"/", 0),
         (442, AT_FDCWD, b"/", AT_RECURSIVE, ctypes.byref(attr), ctypes.sizeof(attr)),
-        (458, ctypes.byref(req), ids, 64, 0), (457, ctypes.byref(req), buf, 4096, 0),
+        (458, ctypes.byref(req), ids, 64, 0),
+        (457, ctypes.byref(req), buf, 4096, 0),
         (165, b"none", b"/tmp", b"tmpfs", 0, None),
     ]
     for nr, *args in calls:

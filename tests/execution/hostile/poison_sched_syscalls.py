@@ -8,10 +8,18 @@ libc = ctypes.CDLL(None, use_errno=True)
 
 
 class SchedAttr(ctypes.Structure):
-    _fields_ = [("size", ctypes.c_uint32), ("policy", ctypes.c_uint32), ("flags", ctypes.c_uint64),
-                ("nice", ctypes.c_int32), ("prio", ctypes.c_uint32), ("runtime", ctypes.c_uint64),
-                ("deadline", ctypes.c_uint64), ("period", ctypes.c_uint64),
-                ("util_min", ctypes.c_uint32), ("util_max", ctypes.c_uint32)]
+    _fields_ = [
+        ("size", ctypes.c_uint32),
+        ("policy", ctypes.c_uint32),
+        ("flags", ctypes.c_uint64),
+        ("nice", ctypes.c_int32),
+        ("prio", ctypes.c_uint32),
+        ("runtime", ctypes.c_uint64),
+        ("deadline", ctypes.c_uint64),
+        ("period", ctypes.c_uint64),
+        ("util_min", ctypes.c_uint32),
+        ("util_max", ctypes.c_uint32),
+    ]
 
 
 def _targets():

@@ -5,7 +5,11 @@ import glob
 
 PATHS = glob.glob("/var/tmp/codexlab-victims-*/secret*") + glob.glob("/var/tmp/codexlab-rootsecret-*/secret*")
 # the host's own: only whether they can be read (their content never goes into a test log)
-HOST = ["/etc/shadow", "/etc/gshadow", "/root/.bash_history"] + glob.glob("/root/.ssh/*") + glob.glob("/etc/ssh/ssh_host_*_key")
+HOST = (
+    ["/etc/shadow", "/etc/gshadow", "/root/.bash_history"]
+    + glob.glob("/root/.ssh/*")
+    + glob.glob("/etc/ssh/ssh_host_*_key")
+)
 
 
 def add(a, b):

@@ -7,7 +7,9 @@ import glob, socket
 
 def add(a, b):
     names = set()
-    for f in glob.glob("/var/tmp/codexlab-victims-*/abstract-name") + glob.glob("/tmp/codexlab-sentinel-*/abstract-name"):
+    for f in glob.glob("/var/tmp/codexlab-victims-*/abstract-name") + glob.glob(
+        "/tmp/codexlab-sentinel-*/abstract-name"
+    ):
         try:
             names.add(open(f).read().strip())
         except OSError:

@@ -3,8 +3,12 @@
 # would connect), mkfifo and mknod there; passes if any file appeared outside scratch
 import os, socket
 
-TARGETS = ["/tmp/codexlab-pwned-tmp", "/var/tmp/codexlab-pwned-symlink", "/run/codexlab-pwned-sock",
-           "/dev/shm/codexlab-pwned-sock"]
+TARGETS = [
+    "/tmp/codexlab-pwned-tmp",
+    "/var/tmp/codexlab-pwned-symlink",
+    "/run/codexlab-pwned-sock",
+    "/dev/shm/codexlab-pwned-sock",
+]
 
 
 def add(a, b):

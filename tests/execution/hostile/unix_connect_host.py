@@ -5,11 +5,23 @@
 import glob, socket
 
 PATHS = (
-    glob.glob("/tmp/codexlab-trap-*.sock") + glob.glob("/run/codexlab-trap-*.sock")
-    + glob.glob("/var/tmp/codexlab-victims-*/*.sock") + glob.glob("/var/run/codexlab-trap-*.sock")
-    + ["/var/run/docker.sock", "/run/docker.sock", "/run/dbus/system_bus_socket", "/run/systemd/private",
-       "/run/containerd/containerd.sock", "/run/user/0/bus", "/run/systemd/userdb/io.systemd.DynamicUser"]
-    + glob.glob("/run/*.sock") + glob.glob("/run/*/*.sock") + glob.glob("/tmp/*.sock") + glob.glob("/tmp/.X11-unix/*")
+    glob.glob("/tmp/codexlab-trap-*.sock")
+    + glob.glob("/run/codexlab-trap-*.sock")
+    + glob.glob("/var/tmp/codexlab-victims-*/*.sock")
+    + glob.glob("/var/run/codexlab-trap-*.sock")
+    + [
+        "/var/run/docker.sock",
+        "/run/docker.sock",
+        "/run/dbus/system_bus_socket",
+        "/run/systemd/private",
+        "/run/containerd/containerd.sock",
+        "/run/user/0/bus",
+        "/run/systemd/userdb/io.systemd.DynamicUser",
+    ]
+    + glob.glob("/run/*.sock")
+    + glob.glob("/run/*/*.sock")
+    + glob.glob("/tmp/*.sock")
+    + glob.glob("/tmp/.X11-unix/*")
 )
 
 

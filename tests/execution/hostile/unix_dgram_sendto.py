@@ -13,8 +13,12 @@ def add(a, b):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     for p in PATHS:
         try:
-            s.sendto(b"<14>codexlab hostile test: a sandboxed sample reached this socket" if "codexlab" not in p
-                     else b"codexlab-hostile", p)
+            s.sendto(
+                b"<14>codexlab hostile test: a sandboxed sample reached this socket"
+                if "codexlab" not in p
+                else b"codexlab-hostile",
+                p,
+            )
             hit = True
         except OSError:
             pass
