@@ -250,9 +250,14 @@ class Judge:
         # how the last job's sandbox failed, if it did: "setup" (before the sample ran: the child reported
         # it could not set itself up, or the zygote gave no process) or "crash" (the zygote broke afterwards)
         self.failure: str | None = None
+        # the next child's fds, handed over by the zygote with the end of the previous sample (pre-fork)
+        self.next_child: list[int] | None = None
 
     def close(self) -> None:
         """Close the socket (the zygote exits on EOF) and reap it, so its CPU time is accounted."""
+        for fd in self.next_child or []:
+            os.close(fd)
+        self.next_child = None
         self.sock.close()
         try:
             self.zygote.wait(timeout=5)
@@ -278,19 +283,8 @@ class Judge:
             "cpu_timer_s": limits.get("cpu_time_s"),
         }
         start = time.monotonic()
-        # the zygote only forks: the job goes straight to the child's request pipe, so no sample's code ever
-        # sits in the zygote's memory (and so in a later sample's, forked from it)
-        wire.send_frame(self.sock.fileno(), b'{"fork": 1}')
-        _, fds, _, _ = socket.recv_fds(self.sock, 16, 4)
-        if len(fds) != 4:
-            raise RuntimeError("the zygote sent no descriptors")
         request = {"src": src, "entry_point": problem.entry_point, "mode": mode, "limits": child_limits}
-        try:
-            wire.send_frame(fds[2], json.dumps(request).encode())
-        except BrokenPipeError:
-            for fd in fds:
-                os.close(fd)
-            raise RuntimeError("the sample's process ended before its job") from None
+        fds = self._start_child(json.dumps(request).encode())
         # the sample's clock starts once its process has its job (the zygote's own latency is not its fault)
         chan = Channel(fds, time.monotonic(), float(limits["timeout_s"]), int(limits["output_bytes"]))
         self.failure = None
@@ -300,10 +294,39 @@ class Judge:
             chan.kill()
         failure, self.failure = self.failure, "crash"
         end = json.loads(wire.recv_frame(self.sock.fileno()))
+        if end.get("next"):
+            _, nfds, _, _ = socket.recv_fds(self.sock, 16, 4)
+            self.next_child = nfds if len(nfds) == 4 else None
         self.failure = failure
         duration = time.monotonic() - start
         status, detail = _refine(status, detail, end["status"], bytes(chan.output))
         return Verdict(status, detail, duration, tb, end.get("maxrss_kb"), isolation)
+
+    def _start_child(self, request: bytes) -> list[int]:
+        """A locked-down child running this job: its fds. The job goes straight into the child's own request
+        pipe, so no sample's code ever sits in the zygote's memory (and so in a later sample's, forked from
+        it). The child the zygote handed over with the previous sample's end gets it at once ("run": the
+        zygote then only waits for it); without one, the zygote forks one first ("fork")."""
+        fds, self.next_child = self.next_child, None
+        if fds is not None:
+            try:
+                wire.send_frame(fds[2], request)
+                wire.send_frame(self.sock.fileno(), b'{"run": 1}')
+                return fds
+            except BrokenPipeError:  # it is gone: ask for a fresh one (the zygote drops the old one)
+                for fd in fds:
+                    os.close(fd)
+        wire.send_frame(self.sock.fileno(), b'{"fork": 1}')
+        _, fds, _, _ = socket.recv_fds(self.sock, 16, 4)
+        if len(fds) != 4:
+            raise RuntimeError("the zygote sent no descriptors")
+        try:
+            wire.send_frame(fds[2], request)
+        except BrokenPipeError:
+            for fd in fds:
+                os.close(fd)
+            raise RuntimeError("the sample's process ended before its job") from None
+        return fds
 
     def _judge(self, chan: Channel, problem: Problem, mode: str) -> tuple[Status, str, str]:
         try:

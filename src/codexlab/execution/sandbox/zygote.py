@@ -2,10 +2,12 @@
 its namespaces, builds its private filesystem view and its Landlock ruleset once, then forks one locked-down
 child per sample and hands the judge the child's pipes and a pidfd over SCM_RIGHTS.
 
-Protocol on the Unix socket (JSON frames): zygote -> judge {"layers": {...}} once; per sample judge -> zygote
-{"fork": 1}; zygote -> judge the fds [out_r, resp_r, req_w, pidfd]; the judge writes the job ({"src",
-"entry_point", "mode", "limits"}) on req_w itself, so the zygote never holds a sample's source, request or
-result; after the child is gone, zygote -> judge {"status": waitstatus, "maxrss_kb": n}.
+Protocol on the Unix socket (JSON frames): zygote -> judge {"layers": {...}} once. Per sample, either judge ->
+zygote {"fork": 1} and zygote -> judge a child's fds [out_r, resp_r, req_w, pidfd] by SCM_RIGHTS, or, when the
+judge already holds the next child's fds, {"run": 1}. The judge writes the job ({"src", "entry_point", "mode",
+"limits"}) on req_w itself, so the zygote never holds a sample's source, request or result. After the child
+is gone, zygote -> judge {"status": waitstatus, "maxrss_kb": n, "next": bool}, followed, if "next", by the fds
+of the child pre-forked for the next sample (which then starts the moment the judge writes its job).
 
 Processes: the one the judge starts stays in the host's namespaces, writes the uid/gid maps of its child
 (as root: sandbox root is an unprivileged host id, `SANDBOX_ID_BASE` + a per-worker offset) and waits; that
@@ -381,6 +383,7 @@ class Zygote:
             bool(want.get("prefork", True)) and self.ruleset_fd is not None and self.layers["seccomp"] is True
         )
         self.warm: _Child | None = None
+        self.handed: int | None = None  # the pre-forked child whose fds the judge holds
         self.layers["prefork"] = self.prefork
         # objects that exist now are never collected in a child: its GC then leaves their pages shared
         gc.collect()
@@ -485,11 +488,11 @@ class Zygote:
         _send_json(self.sock, {"layers": self.layers})
         while True:
             try:
-                _recv_json(self.sock)  # {"fork": 1}: nothing about the sample
+                msg = _recv_json(self.sock)  # {"fork": 1} or {"run": 1}: nothing about the sample
             except (EOFError, OSError, ValueError):
                 os._exit(0)
             try:
-                self._one()
+                self._one(handed=isinstance(msg, dict) and msg.get("run") == 1)
             except (BrokenPipeError, ConnectionError):
                 os._exit(0)  # the judge is gone
 
@@ -544,21 +547,36 @@ class Zygote:
         warm.close()
         return None
 
-    def _one(self) -> None:
-        """Pass a waiting child's pipes to the judge (which sends it its job), fork the next child while this
-        one runs, then wait for it, clean up, and report how it ended."""
-        self._check_own_limits()
-        current = self._take_warm() or self._fork_child()
-        try:
-            socket.send_fds(self.sock, [b"F"], current.fds())
-        finally:
-            current.close()
+    def _one(self, handed: bool) -> None:
+        """Run one sample: the child handed to the judge with the previous end (`handed`: the judge has sent
+        it its job), or a waiting or fresh child whose pipes go to the judge now. Fork the next child while
+        this one runs, then wait for it, clean up, report how it ended and hand over the next child."""
+        pid, self.handed = self.handed, None
+        if not handed or pid is None:
+            if pid is not None:  # the judge did not use it
+                self._kill(pid)
+                _reap_all()
+            self._check_own_limits()
+            current = self._take_warm() or self._fork_child()
+            try:
+                socket.send_fds(self.sock, [b"F"], current.fds())
+            finally:
+                current.close()
+            pid = current.pid
         if self.prefork:
+            self._check_own_limits()
             self.warm = self._fork_child()
-        _, status, usage = os.wait4(current.pid, 0)
-        self._kill_leftovers(current.pid)
+        _, status, usage = os.wait4(pid, 0)
+        self._kill_leftovers(pid)
         self._clean_scratch()
-        _send_json(self.sock, {"status": status, "maxrss_kb": usage.ru_maxrss})
+        nxt = self._take_warm()
+        _send_json(self.sock, {"status": status, "maxrss_kb": usage.ru_maxrss, "next": nxt is not None})
+        if nxt is not None:
+            try:
+                socket.send_fds(self.sock, [b"F"], nxt.fds())
+            finally:
+                nxt.close()
+            self.handed = nxt.pid
 
     def _check_own_limits(self) -> None:
         """A sample that lowered this process's limits or priority (seccomp forbids it) would fail every later
