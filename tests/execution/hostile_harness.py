@@ -330,6 +330,8 @@ class Traps:
 
     root_secret: str | None = None  # a root-owned 0600 file made by a root parent (the unprivileged pass)
     token: str = field(default_factory=lambda: f"codexlab-root-secret-{secrets.token_hex(8)}")
+    # an API key in the environment of the process that runs codexlab (the HTTP backend reads one)
+    api_key: str = field(default_factory=lambda: f"sk-codexlab-{secrets.token_hex(8)}")
     victims: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     stack: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
@@ -389,6 +391,11 @@ class Traps:
         self.shm_before = set(os.listdir("/dev/shm")) if os.path.isdir("/dev/shm") else set()
         self.locks = LockWatcher(self.victims)
         self.locks.start()
+        old_key = os.environ.get("OPENAI_API_KEY")
+        os.environ["OPENAI_API_KEY"] = self.api_key
+        self.stack.callback(
+            lambda: os.environ.pop("OPENAI_API_KEY") if old_key is None else os.environ.update(OPENAI_API_KEY=old_key)
+        )
         return self
 
     def _sock(self, family: int, kind: int, addr: Any) -> socket.socket:
@@ -573,6 +580,11 @@ def run_corpus(work: Path, root_secret: str | None = None, lanes: int = LANES) -
             raise AssertionError(f"a lane broke: {errors[0]!r}\nhost harm: {result.harm}") from errors[0]
         result.harm += [
             f"a verdict carries the root-only secret: {k}" for k, v in result.verdicts.items() if _leaks(v, traps.token)
+        ]
+        result.harm += [
+            f"a verdict carries the API key from the environment: {k}"
+            for k, v in result.verdicts.items()
+            if _leaks(v, traps.api_key)
         ]
     result.harm += [f"a daemon outlived its sample: pid {p}" for p in marked_processes()]
     result.harm += [f"left running after close(): pid {p}" for p in descendants(os.getpid())]
