@@ -7,7 +7,8 @@ nothing outside, so no host Unix socket can be connected to), connect and bind, 
 ptrace and cross-process memory, namespaces, mounts (old and new mount API, open_tree_attr included), uid
 changes, keyrings, io_uring, modules, clocks; file metadata changes (chmod, chown, utime, extended attributes,
 inode flags and the ioctls that set them: only harmless ioctls pass); file locks and leases (flock, fcntl
-locks, F_SETLEASE, F_SETOWN); SysV IPC and POSIX message queues; memfds; prlimit, setpriority and the
+locks, F_SETLEASE, F_SETOWN); SysV IPC and POSIX message queues; memfds; inotify (its instances count against
+the host user's quota); Linux AIO and RWF_NOWAIT reads (page-cache probes); prlimit, setpriority and the
 scheduler calls on any process but itself; and every syscall number newer than the newest reviewed here
 (ENOSYS, as an older kernel would answer). x86_64 only; elsewhere the layer is reported off.
 """
@@ -61,6 +62,9 @@ SYSCALLS_X86_64 = {
     "tkill": 200, "futex": 202, "sched_setaffinity": 203, "lookup_dcookie": 212, "semtimedop": 220,
     "clock_settime": 227, "tgkill": 234, "utimes": 235, "mq_open": 240, "mq_unlink": 241,
     "mq_timedsend": 242, "mq_timedreceive": 243, "mq_notify": 244, "mq_getsetattr": 245, "kexec_load": 246,
+    "io_setup": 206, "io_destroy": 207, "io_getevents": 208, "io_submit": 209, "io_cancel": 210,
+    "inotify_init": 253, "inotify_add_watch": 254, "inotify_init1": 294, "preadv2": 327, "pwritev2": 328,
+    "io_pgetevents": 333,
     "add_key": 248, "request_key": 249, "keyctl": 250, "ioprio_set": 251, "migrate_pages": 256,
     "mknodat": 259, "fchownat": 260, "futimesat": 261, "fchmodat": 268, "unshare": 272, "move_pages": 279,
     "utimensat": 280, "rt_tgsigqueueinfo": 297, "perf_event_open": 298, "fanotify_init": 300,
@@ -106,6 +110,10 @@ DENY_EPERM = [
     "mq_timedreceive", "mq_notify", "mq_getsetattr",
     # other processes' priority and I/O class
     "ioprio_set", "migrate_pages",
+    # per-user kernel quotas charged to the host user through the user namespace (inotify instances and
+    # watches); Linux AIO (whose RWF_NOWAIT reads tell which pages of a host file are cached)
+    "inotify_init", "inotify_init1", "inotify_add_watch", "io_setup", "io_destroy", "io_getevents",
+    "io_submit", "io_cancel", "io_pgetevents",
     # no socket of any family; a socketpair (checked below) needs neither
     "connect", "bind",
 ]  # fmt: skip
@@ -132,6 +140,7 @@ IOCTL_ALLOWED = [
     0x5451,  # FIOCLEX
 ]
 PRIO_PROCESS = 0
+RWF_NOWAIT = 0x8
 AF_UNIX = 1
 SOCK_STREAM = 1
 
@@ -237,6 +246,15 @@ def build_filter(own_pid: int) -> bytes:
         _ins(_RET_K, 0, 0, eperm),
         _ins(_RET_K, 0, 0, RET_ALLOW),
     ]
+    # preadv2/pwritev2 with RWF_NOWAIT: which pages of a shared file are cached, a channel between samples
+    for name in ("preadv2", "pwritev2"):
+        prog += [
+            _ins(_JEQ_K, 0, 4, nr[name]),
+            _ins(_LD_W_ABS, 0, 0, _arg_low(5)),
+            _ins(_JSET_K, 0, 1, RWF_NOWAIT),
+            _ins(_RET_K, 0, 0, RET_ERRNO | errno.EOPNOTSUPP),
+            _ins(_RET_K, 0, 0, RET_ALLOW),
+        ]
     prog += _one_of(nr["fcntl"], 1, FCNTL_DENIED, eperm, RET_ALLOW)
     prog += _one_of(nr["ioctl"], 1, IOCTL_ALLOWED, RET_ALLOW, RET_ERRNO | errno.ENOTTY)
     prog.append(_ins(_RET_K, 0, 0, RET_ALLOW))

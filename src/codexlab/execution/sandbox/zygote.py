@@ -24,6 +24,7 @@ import json
 import linecache
 import os
 import resource
+import secrets
 import signal
 import socket
 import stat
@@ -45,6 +46,11 @@ SCRATCH_TMPFS_BYTES = fsview.SCRATCH_BYTES
 # host uid/gid of the sandbox's root when started as root: high, owned by nothing, one per worker
 SANDBOX_ID_BASE = 1_879_048_192
 SANDBOX_ID_SPAN = 1 << 16
+# per-sample caps on per-user kernel quotas (the sandbox's worker tasks count toward SAMPLE_TASKS too)
+SAMPLE_TASKS = 256
+SAMPLE_SIGPENDING = 64
+SAMPLE_MEMLOCK_BYTES = 64 << 10
+_PID_SPAN = 1 << 20
 _EXTRA_NAMESPACES = (
     ("ipcns", lowlevel.CLONE_NEWIPC),
     ("utsns", lowlevel.CLONE_NEWUTS),
@@ -220,6 +226,22 @@ def _forget_host_paths() -> None:
     linecache.clearcache()
 
 
+def _open_ns_last_pid() -> int | None:
+    """This pid namespace's last-pid counter, writable by its pid 1 (CAP_SYS_ADMIN in its user namespace)."""
+    try:
+        return os.open("/proc/sys/kernel/ns_last_pid", os.O_WRONLY | os.O_CLOEXEC)
+    except OSError:
+        return None
+
+
+def _pid_max() -> int:
+    try:
+        with open("/proc/sys/kernel/pid_max") as f:
+            return int(f.read())
+    except (OSError, ValueError):
+        return 32768
+
+
 def _host_root() -> bool:
     """Root of the initial user namespace (which can take any uid), not root of someone's user namespace."""
     try:
@@ -333,19 +355,27 @@ class Zygote:
         if self.drop_to is not None:
             self.layers["uidmap"] = True
             self.layers["detail"]["uidmap"] = f"no user namespace: samples run as host uid {self.drop_to}"
-        # scratch: a folder on the private tmpfs (whose root samples cannot write: mode 0555 and no
-        # capabilities), or on the host's /tmp without namespaces
+        # scratch: with a private /tmp (whose root samples cannot write: mode 0555 and no capabilities), a
+        # fresh tmpfs per sample mounted on /tmp/scratch: nothing of a sample, not even its inode numbers,
+        # reaches the next; without namespaces, a folder on the host's /tmp, emptied after each sample
         self.tmp_root = root
-        if self.view:
+        if root is not None:
             self.scratch = fsview.SCRATCH
             os.mkdir(self.scratch, 0o700)
+            fsview.mount_scratch(self.scratch)
+            os.chmod(root, 0o555)
         else:
             self.scratch = tempfile.mkdtemp(prefix="codexlab-scratch-", dir=root)
+            tempfile.tempdir = None  # samples' tempfile reads TMPDIR (the scratch) again
         os.chmod(self.scratch, 0o700)
-        if root is not None:
-            os.chmod(root, 0o555)
         if self.drop_to is not None:
             os.chown(self.scratch, self.drop_to, self.drop_to)
+        # the sample's uid is the sandbox's own (not shared with the host user's other processes): rlimits that
+        # count per user (tasks) can bound the sample
+        self.own_uid = self.layers.get("userns") is True or self.drop_to is not None
+        # pid numbers: each sample's start from a random point, so none carries what an earlier one counted
+        self.last_pid_fd = _open_ns_last_pid() if self.in_pidns else None
+        self.pid_span = max(1, min(_PID_SPAN, _pid_max() - 2 * SAMPLE_TASKS - 300))
         # what samples may read: the view's plan, or the same plan made here where no view could be built
         self.plan = plan if plan is not None else fsview.plan()
         self._bounding_set()
@@ -417,17 +447,21 @@ class Zygote:
         else:
             # reads: what the view shows; without the view, the same paths split around the package folders
             reads = fsview.landlock_reads(self.plan, split=not self.view)
+            # writes: beneath the private /tmp (Landlock sees no rule on a mount point, and each sample's scratch
+            # is a new mount; the rest of /tmp is read-only or closed by its mode), else the scratch folder
+            writable = self.tmp_root if self.tmp_root is not None else self.scratch
             try:
-                self.ruleset_fd = landlock.build_ruleset((self.scratch, "/dev/null"), abi, tuple(reads), ("/",))
+                self.ruleset_fd = landlock.build_ruleset((writable, "/dev/null"), abi, tuple(reads), ("/",))
                 self.layers["landlock"] = abi
                 self.layers["detail"]["landlock"] = f"reads beneath {len(reads)} paths, writes only in scratch"
             except OSError as exc:
                 self.layers["landlock"] = f"unavailable: {exc.strerror}"
 
     def _lock_down(self, limits: dict[str, Any], keep: tuple[int, ...]) -> None:
-        """In the forked child: everything below, then this job's limits."""
+        """In the forked child: everything below, then this job's scratch and limits."""
         self._lock_down_base(keep)
-        _apply_limits(limits)
+        os.chdir(self.scratch)
+        _apply_limits(limits, self.own_uid)
 
     def _lock_down_base(self, keep: tuple[int, ...]) -> None:
         """Session, death signal, not dumpable, fds, own IPC namespace, cwd, unprivileged ids, no
@@ -443,7 +477,6 @@ class Zygote:
             lo = fd + 1
         if self.ipc_per_sample:
             lowlevel.unshare(lowlevel.CLONE_NEWIPC)
-        os.chdir(self.scratch)
         if self.drop_to is not None:
             os.setgroups([])
             os.setresgid(self.drop_to, self.drop_to, self.drop_to)
@@ -514,7 +547,8 @@ class Zygote:
                 self.sock.detach()
                 self._lock_down_base((req_r, resp_w))
                 job = json.loads(wire.recv_frame(req_r))
-                _apply_limits(job["limits"])
+                os.chdir(self.scratch)  # only now: the scratch mounted for this sample
+                _apply_limits(job["limits"], self.own_uid)
                 child.serve(job["src"], job["entry_point"], job["mode"], req_r, resp_w)
             except EOFError:
                 pass  # the judge went away before handing a job
@@ -558,6 +592,7 @@ class Zygote:
                 _reap_all()
             self._check_own_limits()
             current = self._take_warm() or self._fork_child()
+            self._scramble_pids()
             try:
                 socket.send_fds(self.sock, [b"F"], current.fds())
             finally:
@@ -572,6 +607,7 @@ class Zygote:
         nxt = self._take_warm()
         _send_json(self.sock, {"status": status, "maxrss_kb": usage.ru_maxrss, "next": nxt is not None})
         if nxt is not None:
+            self._scramble_pids()
             try:
                 socket.send_fds(self.sock, [b"F"], nxt.fds())
             finally:
@@ -588,16 +624,28 @@ class Zygote:
             os._exit(70)
 
     def _clean_scratch(self) -> None:
-        """Empty the scratch; should that ever fail, a fresh scratch (a new tmpfs, or a new folder) instead."""
+        """A fresh tmpfs for the next sample (the old one, however deep or full, goes with its last user), or
+        the scratch folder emptied; should emptying ever fail, a new folder instead."""
+        if self.tmp_root is not None:
+            _clear_dir(self.tmp_root, keep=os.path.basename(self.scratch))  # nothing, unless modes were changed
+            lowlevel.umount(self.scratch, lowlevel.MNT_DETACH)
+            fsview.mount_scratch(self.scratch)
+            return
         try:
-            if self.tmp_root is not None:  # anything beside the scratch on the private tmpfs, too
-                _clear_dir(self.tmp_root, keep=os.path.basename(self.scratch))
             _clear_dir(self.scratch)
             if not os.listdir(self.scratch):
                 return
         except OSError:
             pass
         self._fresh_scratch()
+
+    def _scramble_pids(self) -> None:
+        """The next pid number in this namespace from a random point (see `last_pid_fd`)."""
+        if self.last_pid_fd is not None:
+            try:
+                os.pwrite(self.last_pid_fd, str(300 + secrets.randbelow(self.pid_span)).encode(), 0)
+            except OSError:
+                pass
 
     def _fresh_scratch(self) -> None:
         if self.warm is not None:  # it was set up for the old scratch
@@ -692,16 +740,24 @@ def _restore_limits(baseline: tuple[Any, ...]) -> None:
         pass
 
 
-def _apply_limits(limits: dict[str, Any]) -> None:
-    """This job's rlimits and CPU-time timer (lowering limits needs no privilege, even after seccomp)."""
+def _apply_limits(limits: dict[str, Any], own_uid: bool = False) -> None:
+    """This job's rlimits and CPU-time timer (lowering limits needs no privilege, even after seccomp), and the
+    per-user kernel quotas a sample could otherwise drain for the host user: queued signals, locked memory,
+    message queues and, where its uid is the sandbox's own, tasks (threads take pids from the host's space)."""
     cpu = int(limits.get("cpu_s", 5))
-    for res, value in (
+    fixed: list[tuple[int, int | tuple[int, int]]] = [
         (resource.RLIMIT_CPU, (cpu, cpu + 1)),
         (resource.RLIMIT_AS, int(limits["memory_bytes"])),
         (resource.RLIMIT_FSIZE, int(limits["file_size_bytes"])),
         (resource.RLIMIT_NOFILE, int(limits["open_files"])),
         (resource.RLIMIT_CORE, 0),
-    ):
+        (resource.RLIMIT_SIGPENDING, SAMPLE_SIGPENDING),
+        (resource.RLIMIT_MEMLOCK, SAMPLE_MEMLOCK_BYTES),
+        (resource.RLIMIT_MSGQUEUE, 0),
+    ]
+    if own_uid:
+        fixed.append((resource.RLIMIT_NPROC, SAMPLE_TASKS))
+    for res, value in fixed:
         resource.setrlimit(res, value if isinstance(value, tuple) else (value, value))
     cpu_timer = limits.get("cpu_timer_s")
     if cpu_timer:
