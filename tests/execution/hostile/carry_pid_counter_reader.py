@@ -4,12 +4,19 @@
 # sample's message
 import threading
 
-PAYLOAD, BITS = 0x2C7, 10
+PAYLOAD, BITS = 0xAC7, 12
 
 
-def add(a, b):
+def _first_tid():
     out = []
     t = threading.Thread(target=lambda: out.append(threading.get_native_id()))
     t.start()
     t.join()
-    return a + b if (out[0] - PAYLOAD) % (1 << BITS) < 8 else 0
+    return out[0]
+
+
+GOT = _first_tid()  # once: its first thread, before anything else takes an id
+
+
+def add(a, b):
+    return a + b if (GOT - PAYLOAD) % (1 << BITS) < 3 else 0
