@@ -8,9 +8,9 @@ ptrace and cross-process memory, namespaces, mounts (old and new mount API, open
 changes, keyrings, io_uring, modules, clocks; file metadata changes (chmod, chown, utime, extended attributes,
 inode flags and the ioctls that set them: only harmless ioctls pass); file locks and leases (flock, fcntl
 locks, F_SETLEASE, F_SETOWN); SysV IPC and POSIX message queues; memfds; inotify (its instances count against
-the host user's quota); Linux AIO and RWF_NOWAIT reads (page-cache probes); prlimit, setpriority and the
-scheduler calls on any process but itself; and every syscall number newer than the newest reviewed here
-(ENOSYS, as an older kernel would answer). x86_64 only; elsewhere the layer is reported off.
+the host user's quota); Linux AIO, RWF_NOWAIT reads, mincore and move_pages (page-cache probes); prlimit,
+setpriority and the scheduler calls on any process but itself; and every syscall number newer than the newest
+reviewed here (ENOSYS, as an older kernel would answer). x86_64 only; elsewhere the layer is reported off.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def _arg_low(i: int) -> int:
 
 
 SYSCALLS_X86_64 = {
-    "ioctl": 16, "shmget": 29, "shmat": 30, "shmctl": 31, "socket": 41, "connect": 42, "bind": 49,
+    "ioctl": 16, "mincore": 27, "shmget": 29, "shmat": 30, "shmctl": 31, "socket": 41, "connect": 42, "bind": 49,
     "socketpair": 53, "clone": 56, "fork": 57, "vfork": 58, "execve": 59, "kill": 62, "semget": 64,
     "semop": 65, "semctl": 66, "shmdt": 67, "msgget": 68, "msgsnd": 69, "msgrcv": 70, "msgctl": 71,
     "fcntl": 72, "flock": 73, "chmod": 90, "fchmod": 91, "chown": 92, "fchown": 93, "lchown": 94,
@@ -108,8 +108,9 @@ DENY_EPERM = [
     "memfd_create", "memfd_secret", "shmget", "shmat", "shmctl", "shmdt", "semget", "semop", "semctl",
     "semtimedop", "msgget", "msgsnd", "msgrcv", "msgctl", "mq_open", "mq_unlink", "mq_timedsend",
     "mq_timedreceive", "mq_notify", "mq_getsetattr",
-    # other processes' priority and I/O class
-    "ioprio_set", "migrate_pages",
+    # other processes' priority and I/O class; pages' residency and placement (mincore, move_pages: after the
+    # kernel's fault-around they tell which pages of a shared host file are cached, a channel between samples)
+    "ioprio_set", "migrate_pages", "mincore", "move_pages",
     # per-user kernel quotas charged to the host user through the user namespace (inotify instances and
     # watches); Linux AIO (whose RWF_NOWAIT reads tell which pages of a host file are cached)
     "inotify_init", "inotify_init1", "inotify_add_watch", "io_setup", "io_destroy", "io_getevents",
@@ -121,7 +122,7 @@ DENY_EPERM = [
 # calls that act on a process given by arg 0: allowed only on itself (0 or its own pid)
 SELF_ONLY = [
     "kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "prlimit64", "sched_setparam",
-    "sched_setscheduler", "sched_setaffinity", "sched_setattr", "move_pages",
+    "sched_setscheduler", "sched_setaffinity", "sched_setattr",
 ]  # fmt: skip
 
 # fcntl commands denied: record locks (POSIX and open-file-description), leases, signal-driven I/O owners
