@@ -127,3 +127,22 @@ def test_limits_no_child_can_take_stop_the_pool_with_a_clear_error() -> None:
                 for _key, verdict in ex.map(jobs):
                     seen.append(verdict)
     assert len(seen) <= 1 and all("sandbox worker broken" in v.detail for v in seen)
+
+
+def test_a_pool_whose_workers_retired_starts_afresh_after_close(monkeypatch, tmp_path: Path) -> None:
+    script = tmp_path / "fake_judge.py"
+    script.write_text(FAKE_JUDGE)
+    real = executor_mod.judge_mod.spawn_command
+    monkeypatch.setattr(executor_mod.judge_mod, "spawn_command", lambda: [sys.executable, str(script)])
+    ex = SandboxExecutor(workers=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        ((_, broken),) = list(ex.map([job("a", HONEST)]))  # the last job's verdict says so
+        with pytest.raises(SandboxBroken):
+            list(ex.map([job("a2", HONEST + "# 2\n")]))  # and the next map refuses
+    assert "sandbox worker broken" in broken.detail
+    ex.close()
+    monkeypatch.setattr(executor_mod.judge_mod, "spawn_command", real)
+    with ex:
+        ((_, verdict),) = list(ex.map([job("b", HONEST)]))
+    assert verdict.passed, verdict

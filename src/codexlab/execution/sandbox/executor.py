@@ -357,8 +357,10 @@ class SandboxExecutor(Executor):
             yield key, verdict
 
     def close(self) -> None:
-        for _ in self._threads:
+        alive = [t for t in self._threads if t.is_alive()]  # a retired worker has ended already
+        for _ in alive:
             self._tasks.put(None)
-        for t in self._threads:
+        for t in alive:
             t.join(timeout=30)
         self._threads = []
+        self._retired = 0
