@@ -125,10 +125,12 @@ SELF_ONLY = [
     "sched_setscheduler", "sched_setaffinity", "sched_setattr",
 ]  # fmt: skip
 
-# fcntl commands denied: record locks (POSIX and open-file-description), leases, signal-driven I/O owners
+# fcntl commands denied: record locks (POSIX and open-file-description), leases, signal-driven I/O owners,
+# pipe resizing (pipe buffers count against a per-user quota of the host user's)
 F_SETLK, F_SETLKW, F_SETOWN, F_SETSIG, F_SETOWN_EX = 6, 7, 8, 10, 15
-F_OFD_SETLK, F_OFD_SETLKW, F_SETLEASE = 37, 38, 1024
+F_OFD_SETLK, F_OFD_SETLKW, F_SETLEASE, F_SETPIPE_SZ = 37, 38, 1024, 1031
 FCNTL_DENIED = [F_SETLK, F_SETLKW, F_SETOWN, F_SETSIG, F_SETOWN_EX, F_OFD_SETLK, F_OFD_SETLKW, F_SETLEASE]
+FCNTL_DENIED.append(F_SETPIPE_SZ)
 # the only ioctls allowed (everything else is ENOTTY: not a terminal, not supported): what Python and libc
 # use on pipes and terminals. FS_IOC_SETFLAGS (chattr), FS_IOC_FSSETXATTR, TIOCSTI and device ioctls fail.
 IOCTL_ALLOWED = [
