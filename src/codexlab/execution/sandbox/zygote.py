@@ -259,8 +259,8 @@ def _become_sandbox_root(mapped: bool) -> None:
     os.setresuid(0, 0, 0)
 
 
-def _clear_dir(path: str, keep: str = "") -> None:
-    """Remove everything beneath `path` (not `path` itself, nor its entry `keep`), never following a symlink,
+def _clear_dir(path: str, keep: set[str] | None = None) -> None:
+    """Remove everything beneath `path` (not `path` itself, nor its entries `keep`), never following a symlink,
     never descending into another filesystem (a mount point: left alone), one directory fd open at a time,
     however deep or wide the tree (no recursion: a sample's 100,000-level tree cannot overflow anything)."""
     top = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
@@ -307,11 +307,11 @@ def _open_dir(name: str, dir_fd: int) -> int:
         return os.open(name, flags, dir_fd=dir_fd)
 
 
-def _unlink_files(fd: int, dev: int, keep: str = "") -> list[str]:
+def _unlink_files(fd: int, dev: int, keep: set[str] | None = None) -> list[str]:
     """Unlink every non-folder in the folder `fd`; return its subfolders on the same filesystem."""
     subdirs: list[str] = []
     with os.scandir(fd) as it:
-        entries = [(e.name, e.stat(follow_symlinks=False)) for e in it if e.name != keep]
+        entries = [(e.name, e.stat(follow_symlinks=False)) for e in it if not keep or e.name not in keep]
     for name, st in entries:
         if stat.S_ISDIR(st.st_mode):
             if st.st_dev == dev:
@@ -358,18 +358,24 @@ class Zygote:
         # scratch: with a private /tmp (whose root samples cannot write: mode 0555 and no capabilities), a
         # fresh tmpfs per sample mounted on /tmp/scratch: nothing of a sample, not even its inode numbers,
         # reaches the next; without namespaces, a folder on the host's /tmp, emptied after each sample
+        # Two tmpfs slots take turns, so the next sample's is remade while the current one runs (an unmount
+        # costs an RCU grace period): the pre-forked child is given the slot the running sample does not use.
         self.tmp_root = root
         if root is not None:
-            self.scratch = fsview.SCRATCH
-            os.mkdir(self.scratch, 0o700)
-            fsview.mount_scratch(self.scratch)
+            self.slots = [fsview.SCRATCH, fsview.SCRATCH + "-2"]
+            for slot in self.slots:
+                os.mkdir(slot, 0o700)
+                fsview.mount_scratch(slot)
             os.chmod(root, 0o555)
         else:
-            self.scratch = tempfile.mkdtemp(prefix="codexlab-scratch-", dir=root)
+            self.slots = [tempfile.mkdtemp(prefix="codexlab-scratch-", dir=root)]
             tempfile.tempdir = None  # samples' tempfile reads TMPDIR (the scratch) again
-        os.chmod(self.scratch, 0o700)
-        if self.drop_to is not None:
-            os.chown(self.scratch, self.drop_to, self.drop_to)
+            os.chmod(self.slots[0], 0o700)
+            if self.drop_to is not None:
+                os.chown(self.slots[0], self.drop_to, self.drop_to)
+        self.scratch = self.slots[0]
+        self.held: dict[int, int] = {}  # pid -> slot of each child not yet reaped
+        self.dirty: set[int] = set()  # slots a finished sample used
         # the sample's uid is the sandbox's own (not shared with the host user's other processes): rlimits that
         # count per user (tasks) can bound the sample
         self.own_uid = self.layers.get("userns") is True or self.drop_to is not None
@@ -460,7 +466,7 @@ class Zygote:
     def _lock_down(self, limits: dict[str, Any], keep: tuple[int, ...]) -> None:
         """In the forked child: everything below, then this job's scratch and limits."""
         self._lock_down_base(keep)
-        os.chdir(self.scratch)
+        os.chdir(self.slots[0])
         _apply_limits(limits, self.own_uid)
 
     def _lock_down_base(self, keep: tuple[int, ...]) -> None:
@@ -499,7 +505,7 @@ class Zygote:
             try:
                 os.close(r)
                 self._lock_down(limits, (w,))
-                os.write(w, json.dumps(_attempts(self.scratch)).encode())
+                os.write(w, json.dumps(_attempts(self.slots[0])).encode())
                 code = 0
             except BaseException as exc:  # noqa: BLE001
                 os.write(w, json.dumps({"setup_error": f"{type(exc).__name__}: {exc}"}).encode())
@@ -511,7 +517,8 @@ class Zygote:
             data += chunk
         os.close(r)
         os.waitpid(pid, 0)
-        self._clean_scratch()
+        self.dirty.add(0)
+        self._fresh(0)
         try:
             self.layers["probe"] = json.loads(data or b"{}")
         except json.JSONDecodeError:
@@ -529,9 +536,10 @@ class Zygote:
             except (BrokenPipeError, ConnectionError):
                 os._exit(0)  # the judge is gone
 
-    def _fork_child(self) -> _Child:
+    def _fork_child(self, slot: int) -> _Child:
         """Fork a locked-down child that waits for its job on its request pipe (the first frame, written by
-        the judge)."""
+        the judge), then works in scratch slot `slot`."""
+        where = self.slots[slot]
         out_r, out_w = os.pipe()
         req_r, req_w = os.pipe()
         resp_r, resp_w = os.pipe()
@@ -547,7 +555,8 @@ class Zygote:
                 self.sock.detach()
                 self._lock_down_base((req_r, resp_w))
                 job = json.loads(wire.recv_frame(req_r))
-                os.chdir(self.scratch)  # only now: the scratch mounted for this sample
+                os.chdir(where)  # only now: the scratch is fresh by the time the job comes
+                os.environ["HOME"] = os.environ["TMPDIR"] = where
                 _apply_limits(job["limits"], self.own_uid)
                 child.serve(job["src"], job["entry_point"], job["mode"], req_r, resp_w)
             except EOFError:
@@ -565,7 +574,45 @@ class Zygote:
             pidfd = os.pidfd_open(pid)
         except OSError:
             pidfd = os.open("/dev/null", os.O_RDONLY)  # the judge then kills through this zygote only
+        self.held[pid] = slot
         return _Child(pid, out_r, resp_r, req_w, pidfd)
+
+    def _pick_slot(self) -> int:
+        """A scratch slot no live child holds, fresh (one is always free: at most two children live)."""
+        slot = self._free_slot()
+        self._fresh(slot)
+        return slot
+
+    def _free_slot(self) -> int:
+        """A scratch slot no live child holds (not yet made fresh)."""
+        held = set(self.held.values())
+        return next((i for i in range(len(self.slots)) if i not in held), 0)
+
+    def _forget(self, pids: list[int]) -> None:
+        """Children reaped: their slots need remaking before anyone else uses them."""
+        for pid in pids:
+            slot = self.held.pop(pid, None)
+            if slot is not None:
+                self.dirty.add(slot)
+
+    def _fresh(self, slot: int) -> None:
+        """Make a used slot fresh: a new tmpfs (the old one, however deep or full, goes with its last user),
+        or the scratch folder emptied; should emptying ever fail, a new folder instead."""
+        if slot not in self.dirty:
+            return
+        self.dirty.discard(slot)
+        where = self.slots[slot]
+        if self.tmp_root is not None:
+            lowlevel.umount(where, lowlevel.MNT_DETACH)
+            fsview.mount_scratch(where)
+            return
+        try:
+            _clear_dir(where)
+            if not os.listdir(where):
+                return
+        except OSError:
+            pass
+        self._fresh_scratch()
 
     def _take_warm(self) -> _Child | None:
         """The waiting child, if it is still alive."""
@@ -578,6 +625,7 @@ class Zygote:
             done = warm.pid
         if done == 0:
             return warm
+        self._forget([warm.pid])
         warm.close()
         return None
 
@@ -589,9 +637,9 @@ class Zygote:
         if not handed or pid is None:
             if pid is not None:  # the judge did not use it
                 self._kill(pid)
-                _reap_all()
+                self._forget(_reap_all())
             self._check_own_limits()
-            current = self._take_warm() or self._fork_child()
+            current = self._take_warm() or self._fork_child(self._pick_slot())
             self._scramble_pids()
             try:
                 socket.send_fds(self.sock, [b"F"], current.fds())
@@ -600,10 +648,15 @@ class Zygote:
             pid = current.pid
         if self.prefork:
             self._check_own_limits()
-            self.warm = self._fork_child()
+            self.warm = self._fork_child(self._free_slot())
+            self._fresh(self.held[self.warm.pid])  # while the current sample runs: off the critical path
         _, status, usage = os.wait4(pid, 0)
+        self._forget([pid])
         self._kill_leftovers(pid)
-        self._clean_scratch()
+        if self.tmp_root is not None:  # nothing beside the slots, unless a sample changed modes
+            _clear_dir(self.tmp_root, keep={os.path.basename(slot) for slot in self.slots})
+        else:
+            self._fresh(0)  # the one folder: the next child works there too
         nxt = self._take_warm()
         _send_json(self.sock, {"status": status, "maxrss_kb": usage.ru_maxrss, "next": nxt is not None})
         if nxt is not None:
@@ -623,22 +676,6 @@ class Zygote:
         if _own_limits() != self.baseline:
             os._exit(70)
 
-    def _clean_scratch(self) -> None:
-        """A fresh tmpfs for the next sample (the old one, however deep or full, goes with its last user), or
-        the scratch folder emptied; should emptying ever fail, a new folder instead."""
-        if self.tmp_root is not None:
-            _clear_dir(self.tmp_root, keep=os.path.basename(self.scratch))  # nothing, unless modes were changed
-            lowlevel.umount(self.scratch, lowlevel.MNT_DETACH)
-            fsview.mount_scratch(self.scratch)
-            return
-        try:
-            _clear_dir(self.scratch)
-            if not os.listdir(self.scratch):
-                return
-        except OSError:
-            pass
-        self._fresh_scratch()
-
     def _scramble_pids(self) -> None:
         """The next pid number in this namespace from a random point (see `last_pid_fd`)."""
         if self.last_pid_fd is not None:
@@ -648,12 +685,15 @@ class Zygote:
                 pass
 
     def _fresh_scratch(self) -> None:
+        """A new scratch folder (without namespaces, where emptying the old one failed) and its ruleset."""
         if self.warm is not None:  # it was set up for the old scratch
             self._kill(self.warm.pid)
             self.warm.close()
             self.warm = None
-            _reap_all()
+            self._forget(_reap_all())
         self.scratch = tempfile.mkdtemp(prefix="codexlab-scratch-", dir=os.path.dirname(self.scratch))
+        self.slots = [self.scratch]
+        self.dirty.clear()
         os.chmod(self.scratch, 0o700)
         if self.drop_to is not None:
             os.chown(self.scratch, self.drop_to, self.drop_to)
@@ -684,10 +724,11 @@ class Zygote:
                 os.killpg(pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
-        for reaped in _reap_all():
-            if self.warm is not None and reaped == self.warm.pid:
-                self.warm.close()
-                self.warm = None
+        reaped = _reap_all()
+        self._forget(reaped)
+        if self.warm is not None and self.warm.pid in reaped:
+            self.warm.close()
+            self.warm = None
 
 
 @dataclass
