@@ -2,8 +2,8 @@
 pass runs it under `setpriv` with the base interpreter and a copy of the checkout).
 
 Every file in hostile/ is a whole module, written so that it *would pass* if its attack worked. Headers:
-  # problem: eq | abs | setof | humaneval   the problem it answers (default eq; setof: its test builds a
-                                          set of the result; humaneval: HumanEval/0, a real one)
+  # problem: eq | abs | setof | bigarg | humaneval   the problem it answers (default eq; setof: its test
+                  builds a set of the result; bigarg: a call with a 1 MB argument; humaneval: HumanEval/0)
   # expect: <status> [<status>...]  the statuses it may get
   # after: <stem>                   judged right after that file, in the same worker (part 2 of an attack)
   # role: victim                    an honest sample another attack preys on (it passes; not an attack)
@@ -54,6 +54,8 @@ TESTS = {
     "abs": "def check(candidate):\n    assert abs(candidate(1, 2) - 3) < 1e-9\n    assert abs(candidate(5, 7) - 12) < 1e-9\n",
     # as MBPP's tests do: a set of the result
     "setof": "def check(candidate):\n    assert set(candidate(1, 2)) == {3}\n    assert set(candidate(5, 7)) == {12}\n",
+    # as EvalPlus's large inputs do: an argument larger than a pipe holds
+    "bigarg": "def check(candidate):\n    assert candidate(1, 2) == 3\n    assert candidate(list(range(200000)), [0]) is not None\n",
 }
 PROBLEMS = {name: Problem(f"Hostile/{name}", PROMPT, "add", "    return a + b\n", test) for name, test in TESTS.items()}
 # problems whose own tests are hostile (a user-supplied problem file): the judge must still end them

@@ -11,6 +11,7 @@ from __future__ import annotations
 import builtins
 import json
 import os
+import select
 import selectors
 import shutil
 import signal
@@ -68,6 +69,7 @@ class Channel:
 
     def __init__(self, fds: list[int], start: float, limit_s: float, output_cap: int) -> None:
         self.out_r, self.resp_r, self.req_w, self.pidfd = fds
+        os.set_blocking(self.req_w, False)  # see _send
         self.deadline = start + limit_s
         # time the sample spent runnable but waiting for a CPU is not charged to it, up to this much
         self.latest = start + limit_s * (1 + MAX_LOAD_EXTENSION)
@@ -139,15 +141,29 @@ class Channel:
             raise Stop(Status.ERROR, "malformed message from the sample")
         return tuple(msg)
 
+    def _send(self, payload: bytes) -> None:
+        """Write one request within the sample's time: a sample that answered early and went on running, never
+        reading its request pipe again, must not hang the judge on a full pipe."""
+        data = memoryview(wire.HEADER.pack(len(payload)) + payload)
+        while data:
+            try:
+                data = data[os.write(self.req_w, data) :]
+            except BlockingIOError:
+                pass
+            except BrokenPipeError:
+                raise Stop(Status.ERROR, "the sample's process ended without answering") from None
+            if data:
+                left = self.deadline - time.monotonic()
+                if left <= 0 and not self._extend_for_load():
+                    raise Stop(Status.TIMEOUT, "time limit reached (the sample stopped reading its calls)")
+                select.select([], [self.req_w], [], max(left, 0.001))
+
     def call(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         try:
             payload = codec.encode((args, kwargs)).encode()
         except codec.NotPlain as exc:
             raise Stop(Status.ERROR, f"the test passed a value the sandbox cannot carry: {exc}") from None
-        try:
-            wire.send_frame(self.req_w, payload)
-        except BrokenPipeError:
-            raise Stop(Status.ERROR, "the sample's process ended without answering") from None
+        self._send(payload)
         self.calls += 1
         msg = self.receive()
         kind = msg[0]
