@@ -1,6 +1,6 @@
 # ruff: noqa
 # expect: error killed
-# max_s: 4
+# max_s: 6
 # judge CPU burn through nesting: 16 MiB of '[' (the JSON parser recurses), then a tagged value nested to
 # the decoder's depth and as wide as the message allows at every level
 import fcntl, json, os, stat, struct, sys, time

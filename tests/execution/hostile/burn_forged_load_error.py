@@ -1,6 +1,6 @@
 # ruff: noqa
 # expect: error killed
-# max_s: 4
+# max_s: 6
 # judge CPU burn: a load_error frame instead of "ready", with a 12 MiB message and name (the verdict's
 # detail and _results.jsonl must not carry them), sent before the judge ever calls the entry point
 import fcntl, json, os, stat, struct, sys, time

@@ -1,6 +1,6 @@
 # ruff: noqa
 # expect: error killed
-# max_s: 4
+# max_s: 6
 # judge CPU burn: a forged response whose dict keys all share one hash (ints, and a frozenset of tuples of
 # colliding ints whose hashes collide in turn), plus a set of NaN-free floats m * 2**61 sharing hashes
 import fcntl, json, os, stat, struct, sys, time

@@ -1,6 +1,6 @@
 # ruff: noqa
 # expect: error killed
-# max_s: 4
+# max_s: 6
 # judge CPU burn: answer the judge's call with a forged response, a set of 200,000 ints that all share one
 # hash (k * (2**61 - 1)): a decoder that builds the set directly does ~2e10 comparisons
 import fcntl, json, os, stat, struct, sys, time

@@ -1,6 +1,6 @@
 # ruff: noqa
 # expect: error killed failed
-# max_s: 4
+# max_s: 6
 # judge CPU burn through numbers: a response with an int of 60 million bits in hex and one of 5000 decimal
 # digits (int(str) is quadratic where not capped), inside a list the test will compare
 import fcntl, json, os, stat, struct, sys, time

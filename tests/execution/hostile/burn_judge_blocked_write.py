@@ -1,7 +1,7 @@
 # ruff: noqa
 # problem: bigarg
 # expect: timeout
-# max_s: 4
+# max_s: 6
 # hang the judge instead of burning it: answer the first call by writing the answer frame straight to the
 # response pipe, then never return (so the child never reads its request pipe again); the test's next call
 # carries a 1 MB argument, more than the pipe holds, and a judge that writes it blocking waits until the
