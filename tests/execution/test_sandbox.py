@@ -295,8 +295,9 @@ def test_calibrated_limits(sandbox, humaneval) -> None:
 
 
 def _probe_problem(body: str) -> Problem:
-    """A problem whose entry point returns what `body` found; the test shows it in the verdict's detail."""
-    return Problem("T/probe", "def f():\n", "f", body, "def check(candidate):\n    assert candidate() == 'ok'\n")
+    """A problem whose entry point returns what `body` found; a failing verdict's detail shows it."""
+    test = "def check(candidate):\n    found = candidate()\n    assert found == 'ok', found\n"
+    return Problem("T/probe", "def f():\n", "f", body, test)
 
 
 def test_the_view_hides_package_data_and_the_checkout_even_without_landlock_and_seccomp() -> None:
@@ -431,3 +432,33 @@ def test_seccomp_filter_layout() -> None:
                  "setxattr", "flock", "memfd_create", "shmget", "mq_open", "connect", "file_setattr"):  # fmt: skip
         assert name in seccomp.DENY_EPERM
     assert seccomp.FIRST_UNREVIEWED > max(seccomp.SYSCALLS_X86_64.values())
+
+
+def test_each_sample_gets_a_fresh_scratch_that_no_later_sample_reaches() -> None:
+    """A sample's scratch (a tmpfs of its own) is out of reach once it ends: the next sample in the worker
+    finds an empty scratch whose inode numbers start over, and cannot enter where the old one went."""
+    first = (
+        "    import os\n"
+        "    for i in range(50):\n"
+        "        open(f'f{i}', 'w').write('x')\n"
+        "    os.makedirs('a/b/c')\n"
+        "    return 'ok'\n"
+    )
+    later = (
+        "    import os\n"
+        "    found = os.listdir('.')\n"
+        "    open('probe', 'w').close()\n"
+        "    if os.stat('probe').st_ino > 16:\n"
+        "        found.append('inode counter went on')\n"
+        "    for d in ('/tmp/.hidden/old', '/tmp/.hidden/next', '/tmp/.hidden'):\n"
+        "        try:\n"
+        "            found += [d, os.listdir(d)]\n"
+        "        except OSError:\n"
+        "            pass\n"
+        "    return 'ok' if found == [] else 'no: ' + str(found)[:200]\n"
+    )
+    with SandboxExecutor(workers=1, layers={"seccomp": False, "landlock": False}) as ex:
+        ((_, v1),) = ex.map([job("first", first, _probe_problem(first))])
+        ((_, v2),) = ex.map([job("later", later, _probe_problem(later))])
+    assert v1.passed, v1.detail
+    assert v2.passed, v2.detail

@@ -33,8 +33,7 @@ ETC_FILES = ("/etc/ld.so.cache", "/etc/localtime")
 SHARE_DIRS = ("/usr/share/zoneinfo", "/usr/lib/locale")
 # inside the shared-library folders: what holds packages (and so, possibly, datasets) is shown empty
 _MASKED_NAMES = ("python*", "*-packages", "site-packages")
-SCRATCH = "/tmp/scratch"  # the samples' working folders in the view: this and SCRATCH-2, in turns
-# (/dev/shm points to the sample's working folder: /proc/self/cwd)
+SCRATCH = "/tmp/scratch"  # the samples' working folder in the view (a fresh tmpfs each; /dev/shm points there)
 SCRATCH_BYTES = 64 << 20
 SCRATCH_INODES = 16384
 # tmpfs options of the view's root and of each emptied folder (read-only once built)
@@ -359,7 +358,7 @@ def _assemble(p: Plan, fds: dict[str, int], root: str) -> int:
             _bind_ro(fds["/dev/" + name], root + "/dev/" + name, device=True)
             mounts += 1
     for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
-                         ("stderr", "/proc/self/fd/2"), ("shm", "/proc/self/cwd")):  # fmt: skip
+                         ("stderr", "/proc/self/fd/2"), ("shm", SCRATCH)):  # fmt: skip
         os.symlink(target, root + "/dev/" + name)
     seal.append(root + "/dev")
     os.makedirs(root + "/proc", exist_ok=True)

@@ -358,24 +358,27 @@ class Zygote:
         # scratch: with a private /tmp (whose root samples cannot write: mode 0555 and no capabilities), a
         # fresh tmpfs per sample mounted on /tmp/scratch: nothing of a sample, not even its inode numbers,
         # reaches the next; without namespaces, a folder on the host's /tmp, emptied after each sample
-        # Two tmpfs slots take turns, so the next sample's is remade while the current one runs (an unmount
-        # costs an RCU grace period): the pre-forked child is given the slot the running sample does not use.
+        # With a private /tmp, after each sample its tmpfs is moved into a hidden folder (mode 0: samples hold
+        # no capability to enter it) and one made ready there while the previous sample ran is moved in; the
+        # old one is unmounted while the next sample runs (an unmount waits for an RCU grace period).
         self.tmp_root = root
+        self.scratch = fsview.SCRATCH if root is not None else ""
+        self.hidden = os.path.join(root, ".hidden") if root is not None else ""
+        self.next_ready = self.old_mounted = False
         if root is not None:
-            self.slots = [fsview.SCRATCH, fsview.SCRATCH + "-2"]
-            for slot in self.slots:
-                os.mkdir(slot, 0o700)
-                fsview.mount_scratch(slot)
+            os.mkdir(self.scratch, 0o700)
+            fsview.mount_scratch(self.scratch)
+            for name in ("next", "old"):
+                os.makedirs(os.path.join(self.hidden, name))
+            os.chmod(self.hidden, 0)
             os.chmod(root, 0o555)
+            self._prepare_scratch()
         else:
-            self.slots = [tempfile.mkdtemp(prefix="codexlab-scratch-", dir=root)]
+            self.scratch = tempfile.mkdtemp(prefix="codexlab-scratch-", dir=root)
             tempfile.tempdir = None  # samples' tempfile reads TMPDIR (the scratch) again
-            os.chmod(self.slots[0], 0o700)
+            os.chmod(self.scratch, 0o700)
             if self.drop_to is not None:
-                os.chown(self.slots[0], self.drop_to, self.drop_to)
-        self.scratch = self.slots[0]
-        self.held: dict[int, int] = {}  # pid -> slot of each child not yet reaped
-        self.dirty: set[int] = set()  # slots a finished sample used
+                os.chown(self.scratch, self.drop_to, self.drop_to)
         # the sample's uid is the sandbox's own (not shared with the host user's other processes): rlimits that
         # count per user (tasks) can bound the sample
         self.own_uid = self.layers.get("userns") is True or self.drop_to is not None
@@ -466,7 +469,7 @@ class Zygote:
     def _lock_down(self, limits: dict[str, Any], keep: tuple[int, ...]) -> None:
         """In the forked child: everything below, then this job's scratch and limits."""
         self._lock_down_base(keep)
-        os.chdir(self.slots[0])
+        os.chdir(self.scratch)
         _apply_limits(limits, self.own_uid)
 
     def _lock_down_base(self, keep: tuple[int, ...]) -> None:
@@ -505,7 +508,7 @@ class Zygote:
             try:
                 os.close(r)
                 self._lock_down(limits, (w,))
-                os.write(w, json.dumps(_attempts(self.slots[0])).encode())
+                os.write(w, json.dumps(_attempts(self.scratch)).encode())
                 code = 0
             except BaseException as exc:  # noqa: BLE001
                 os.write(w, json.dumps({"setup_error": f"{type(exc).__name__}: {exc}"}).encode())
@@ -517,8 +520,8 @@ class Zygote:
             data += chunk
         os.close(r)
         os.waitpid(pid, 0)
-        self.dirty.add(0)
-        self._fresh(0)
+        self._end_scratch()
+        self._prepare_scratch()
         try:
             self.layers["probe"] = json.loads(data or b"{}")
         except json.JSONDecodeError:
@@ -536,10 +539,9 @@ class Zygote:
             except (BrokenPipeError, ConnectionError):
                 os._exit(0)  # the judge is gone
 
-    def _fork_child(self, slot: int) -> _Child:
+    def _fork_child(self) -> _Child:
         """Fork a locked-down child that waits for its job on its request pipe (the first frame, written by
-        the judge), then works in scratch slot `slot`."""
-        where = self.slots[slot]
+        the judge), then works in the scratch."""
         out_r, out_w = os.pipe()
         req_r, req_w = os.pipe()
         resp_r, resp_w = os.pipe()
@@ -555,8 +557,7 @@ class Zygote:
                 self.sock.detach()
                 self._lock_down_base((req_r, resp_w))
                 job = json.loads(wire.recv_frame(req_r))
-                os.chdir(where)  # only now: the scratch is fresh by the time the job comes
-                os.environ["HOME"] = os.environ["TMPDIR"] = where
+                os.chdir(self.scratch)  # only now: the scratch made for this sample is in place
                 _apply_limits(job["limits"], self.own_uid)
                 child.serve(job["src"], job["entry_point"], job["mode"], req_r, resp_w)
             except EOFError:
@@ -574,45 +575,43 @@ class Zygote:
             pidfd = os.pidfd_open(pid)
         except OSError:
             pidfd = os.open("/dev/null", os.O_RDONLY)  # the judge then kills through this zygote only
-        self.held[pid] = slot
         return _Child(pid, out_r, resp_r, req_w, pidfd)
 
-    def _pick_slot(self) -> int:
-        """A scratch slot no live child holds, fresh (one is always free: at most two children live)."""
-        slot = self._free_slot()
-        self._fresh(slot)
-        return slot
-
-    def _free_slot(self) -> int:
-        """A scratch slot no live child holds (not yet made fresh)."""
-        held = set(self.held.values())
-        return next((i for i in range(len(self.slots)) if i not in held), 0)
-
-    def _forget(self, pids: list[int]) -> None:
-        """Children reaped: their slots need remaking before anyone else uses them."""
-        for pid in pids:
-            slot = self.held.pop(pid, None)
-            if slot is not None:
-                self.dirty.add(slot)
-
-    def _fresh(self, slot: int) -> None:
-        """Make a used slot fresh: a new tmpfs (the old one, however deep or full, goes with its last user),
-        or the scratch folder emptied; should emptying ever fail, a new folder instead."""
-        if slot not in self.dirty:
-            return
-        self.dirty.discard(slot)
-        where = self.slots[slot]
+    def _end_scratch(self) -> None:
+        """After a sample: its scratch goes, however deep or full. With a private /tmp the tmpfs is moved out
+        of sight and the one made ready is moved in (two cheap moves); else the folder is emptied (should
+        that ever fail, a new folder instead)."""
         if self.tmp_root is not None:
-            lowlevel.umount(where, lowlevel.MNT_DETACH)
-            fsview.mount_scratch(where)
+            _clear_dir(self.tmp_root, keep={os.path.basename(self.scratch), os.path.basename(self.hidden)})
+            old, nxt = os.path.join(self.hidden, "old"), os.path.join(self.hidden, "next")
+            if self.old_mounted:
+                lowlevel.umount(old, lowlevel.MNT_DETACH)
+            lowlevel.mount(self.scratch, old, None, lowlevel.MS_MOVE)
+            self.old_mounted = True
+            if self.next_ready:
+                lowlevel.mount(nxt, self.scratch, None, lowlevel.MS_MOVE)
+            else:
+                fsview.mount_scratch(self.scratch)
+            self.next_ready = False
             return
         try:
-            _clear_dir(where)
-            if not os.listdir(where):
+            _clear_dir(self.scratch)
+            if not os.listdir(self.scratch):
                 return
         except OSError:
             pass
         self._fresh_scratch()
+
+    def _prepare_scratch(self) -> None:
+        """While a sample runs: unmount the previous sample's tmpfs, make the next one ready (both hidden)."""
+        if self.tmp_root is None:
+            return
+        if self.old_mounted:
+            lowlevel.umount(os.path.join(self.hidden, "old"), lowlevel.MNT_DETACH)
+            self.old_mounted = False
+        if not self.next_ready:
+            fsview.mount_scratch(os.path.join(self.hidden, "next"))
+            self.next_ready = True
 
     def _take_warm(self) -> _Child | None:
         """The waiting child, if it is still alive."""
@@ -625,7 +624,6 @@ class Zygote:
             done = warm.pid
         if done == 0:
             return warm
-        self._forget([warm.pid])
         warm.close()
         return None
 
@@ -637,9 +635,9 @@ class Zygote:
         if not handed or pid is None:
             if pid is not None:  # the judge did not use it
                 self._kill(pid)
-                self._forget(_reap_all())
+                _reap_all()
             self._check_own_limits()
-            current = self._take_warm() or self._fork_child(self._pick_slot())
+            current = self._take_warm() or self._fork_child()
             self._scramble_pids()
             try:
                 socket.send_fds(self.sock, [b"F"], current.fds())
@@ -648,15 +646,11 @@ class Zygote:
             pid = current.pid
         if self.prefork:
             self._check_own_limits()
-            self.warm = self._fork_child(self._free_slot())
-            self._fresh(self.held[self.warm.pid])  # while the current sample runs: off the critical path
+            self.warm = self._fork_child()
+        self._prepare_scratch()  # while the sample runs: off the critical path
         _, status, usage = os.wait4(pid, 0)
-        self._forget([pid])
         self._kill_leftovers(pid)
-        if self.tmp_root is not None:  # nothing beside the slots, unless a sample changed modes
-            _clear_dir(self.tmp_root, keep={os.path.basename(slot) for slot in self.slots})
-        else:
-            self._fresh(0)  # the one folder: the next child works there too
+        self._end_scratch()
         nxt = self._take_warm()
         _send_json(self.sock, {"status": status, "maxrss_kb": usage.ru_maxrss, "next": nxt is not None})
         if nxt is not None:
@@ -690,10 +684,8 @@ class Zygote:
             self._kill(self.warm.pid)
             self.warm.close()
             self.warm = None
-            self._forget(_reap_all())
+            _reap_all()
         self.scratch = tempfile.mkdtemp(prefix="codexlab-scratch-", dir=os.path.dirname(self.scratch))
-        self.slots = [self.scratch]
-        self.dirty.clear()
         os.chmod(self.scratch, 0o700)
         if self.drop_to is not None:
             os.chown(self.scratch, self.drop_to, self.drop_to)
@@ -725,7 +717,6 @@ class Zygote:
             except (ProcessLookupError, PermissionError):
                 pass
         reaped = _reap_all()
-        self._forget(reaped)
         if self.warm is not None and self.warm.pid in reaped:
             self.warm.close()
             self.warm = None
