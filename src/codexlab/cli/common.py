@@ -142,24 +142,6 @@ def limits_from_args(args: argparse.Namespace) -> Limits:
     return Limits(timeout_s=timeout, memory_bytes=args.memory_mb << 20)
 
 
-def time_limits_label(args: argparse.Namespace) -> dict[str, Any]:
-    """How a run's limits are chosen, for its config (a rerun with other limits is another run)."""
-    if args.timeout is None:
-        return {"time_limits": "calibrated", "memory_mb": args.memory_mb}
-    return {"timeout_s": args.timeout, "memory_mb": args.memory_mb}
-
-
-def run_limits(args: argparse.Namespace, problems: ProblemSet, executor: Executor) -> Limits | dict[str, Limits]:
-    """The limits `run` and `evaluate` judge with: fixed where --timeout is given, else calibrated per problem
-    from the canonical solutions on this machine (measured once, then read from the cache)."""
-    base = limits_from_args(args)
-    if args.timeout is not None:
-        return base
-    from codexlab.execution.calibration import cached_calibrated_limits
-
-    return cached_calibrated_limits(problems, executor, base)
-
-
 def add_output_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print a machine-readable summary on stdout")
     p.add_argument("--no-progress", action="store_true", help="hide progress bars")

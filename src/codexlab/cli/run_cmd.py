@@ -4,29 +4,26 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
+from codexlab import api
 from codexlab.cli.common import (
     add_execution_args,
     add_output_args,
     add_problem_args,
     add_sampling_args,
     emit_json,
+    limits_from_args,
     load_problem_args,
-    make_executor_from_args,
-    run_limits,
     sampling_params,
-    time_limits_label,
 )
 from codexlab.cli.generator_args import generator_from_args
-from codexlab.evaluation.evaluate import EvaluationResult, evaluate_samples, results_path_for, write_summary
+from codexlab.evaluation.evaluate import EvaluationResult, results_path_for, write_summary
 from codexlab.generation.sampling import existing_sample_ids, generate_samples
 from codexlab.jsonl import write_jsonl
-from codexlab.pipeline import default_run_dir, open_run_store, run_config, store_for_samples
 from codexlab.problems import ProblemSet
-from codexlab.reports.progress import make_progress
+from codexlab.reports.progress import RunBars, make_progress
 from codexlab.reports.table import print_summary
 
 
@@ -90,42 +87,14 @@ def _load_generator(args: argparse.Namespace) -> Any:
     return generator_from_args(args)
 
 
-def _generate(
-    args: argparse.Namespace, problems: ProblemSet, samples_path: Path, generator: Any, store: Any = None
-) -> None:
+def _generate(args: argparse.Namespace, problems: ProblemSet, samples_path: Path, generator: Any) -> None:
+    """`codexlab generate`: samples into a file, no run directory."""
     params = sampling_params(args)
     done = existing_sample_ids(samples_path)
-    already = sum(min(len(done.get(t, ())), args.n) for t in problems)
-    total = len(problems) * args.n
     with make_progress(args.no_progress) as progress:
-        task = progress.add_task("generating", total=total, completed=already, unit="samples", extra="")
-        start_tokens = generator.tokens_generated
-
-        def tick(task_id: str, i: int) -> None:
-            progress.update(task, advance=1, extra=f"{generator.tokens_generated - start_tokens:,} tok")
-
-        started = time.time()
-        made = generate_samples(problems, generator, params, args.n, samples_path, on_sample=tick, store=store)
-        if store is not None and made:
-            tokens = generator.tokens_generated - start_tokens
-            store.add_timing("generate", started, time.time() - started, made, tokens=tokens)
-
-
-def _evaluate(
-    args: argparse.Namespace, problems: ProblemSet, samples_path: Path, ks: list[int] | None, store: Any = None
-) -> EvaluationResult:
-    with make_executor_from_args(args) as executor, make_progress(args.no_progress) as progress:
-        limits = run_limits(args, problems, executor)
-        task = progress.add_task("executing", total=None, unit="samples", extra=executor.name)
-
-        def tick(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
-        started = time.time()
-        result = evaluate_samples(samples_path, problems, executor, limits, ks=ks, on_verdict=tick, store=store)
-        if store is not None:
-            store.add_timing("evaluate", started, time.time() - started, result.unique_programs, executor=executor.name)
-        return result
+        bars = RunBars(progress)
+        bars.generation(len(problems) * args.n, sum(min(len(done.get(t, ())), args.n) for t in problems), generator)
+        generate_samples(problems, generator, params, args.n, samples_path, on_sample=bars.sample)
 
 
 def _report(args: argparse.Namespace, result: EvaluationResult, summary_path: Path | None, title: str) -> None:
@@ -140,32 +109,29 @@ def _report(args: argparse.Namespace, result: EvaluationResult, summary_path: Pa
 
 def cmd_run(args: argparse.Namespace) -> int:
     problems = load_problem_args(args)
-    params = sampling_params(args)
     generator = _load_generator(args)
     try:
-        config = run_config(
-            problems,
-            generator.model_id,
-            params.to_dict(),
-            args.n,
-            time_limits_label(args),
-        )
-        run_dir = args.run_dir or default_run_dir(args.runs_root, config)
-        store = open_run_store(run_dir, config, problems, wait=args.wait)  # holds the run directory's lock
-        print(f"codexlab: run directory {run_dir}", file=sys.stderr)
-        samples_path = run_dir / "samples.jsonl"
-        try:
-            _generate(args, problems, samples_path, generator, store)
-        except BaseException:
-            store.close()
-            raise
+        with make_progress(args.no_progress) as progress:
+            done = api.run(
+                generator,
+                problems,
+                n=args.n,
+                params=sampling_params(args),
+                run_dir=args.run_dir,
+                runs_root=args.runs_root,
+                executor=args.executor,
+                workers=args.workers,
+                unsafe=args.unsafe,
+                limits=limits_from_args(args),
+                calibrate=args.timeout is None,
+                wait=args.wait,
+                progress=RunBars(progress),
+            )
     finally:
         generator.close()
-    with store:
-        result = _evaluate(args, problems, samples_path, None, store)
-        _report(args, result, run_dir / "summary.json", f"{problems.name} · {config['model']}")
+    _report(args, done.evaluation, None, f"{problems.name} · {generator.model_id}")
     if not args.json:
-        print(f"codexlab: samples, results and summary.json in {run_dir}", file=sys.stderr)
+        print(f"codexlab: samples, results and summary.json in {done.run_dir}", file=sys.stderr)
     return 0
 
 
@@ -195,14 +161,20 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         raise CodexlabError("evaluate needs a SAMPLES file (or --canonical)")
     else:
         samples_path = args.samples
-    store = store_for_samples(samples_path, wait=args.wait)  # a run directory's: holds its lock
-    try:
-        result = _evaluate(args, problems, samples_path, ks, store)
-        summary_path = Path(f"{samples_path}_summary.json")
-        _report(args, result, summary_path, f"{problems.name} · {samples_path.name}")
-    finally:
-        if store is not None:
-            store.close()
+    with make_progress(args.no_progress) as progress:
+        result = api.evaluate(
+            samples_path,
+            problems,
+            executor=args.executor,
+            workers=args.workers,
+            unsafe=args.unsafe,
+            limits=limits_from_args(args),
+            calibrate=args.timeout is None,
+            ks=ks,
+            wait=args.wait,
+            progress=RunBars(progress),
+        )
+    _report(args, result, Path(f"{samples_path}_summary.json"), f"{problems.name} · {samples_path.name}")
     if not args.json:
         print(f"codexlab: results in {results_path_for(samples_path)}", file=sys.stderr)
     if args.canonical:
