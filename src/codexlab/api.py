@@ -157,6 +157,7 @@ def run(
     unsafe: bool = False,
     limits: Limits | None = None,
     calibrate: bool = True,
+    ks: list[int] | None = None,
     wait: bool = False,
     progress: Progress | None = None,
 ) -> RunResult:
@@ -203,7 +204,7 @@ def run(
     with store:
         ex, owned = _executor(executor, workers, unsafe)
         try:
-            result = _judge(samples_path, problem_set, ex, limits, calibrate, None, store, progress)
+            result = _judge(samples_path, problem_set, ex, limits, calibrate, ks, store, progress)
         finally:
             if owned:
                 ex.close()

@@ -39,3 +39,17 @@ def test_filter_with_small_model(tiny: ProblemSet, small_model_path: Path, tmp_p
         assert list(load_problems(problems_file=kept_file)) == list(result.kept)
     else:
         assert kept_file.read_text() == ""
+
+
+def test_a_work_dir_refuses_another_configuration(tiny: ProblemSet, small_model_path: Path, tmp_path: Path) -> None:
+    """The work directory is a run directory: resuming it with other sampling parameters is refused, not mixed."""
+    import pytest
+
+    from codexlab.errors import CodexlabError
+
+    params = SamplingParams(temperature=0.8, max_tokens=16, seed=7)
+    with load_generator(str(small_model_path), n_threads=1) as gen, make_executor("process", workers=1) as ex:
+        filter_by_model(tiny, gen, params, k=1, work_dir=tmp_path / "work", executor=ex)
+        with pytest.raises(CodexlabError, match="different configuration"):
+            filter_by_model(tiny, gen, SamplingParams(temperature=0.2, max_tokens=16), k=1,
+                            work_dir=tmp_path / "work", executor=ex)  # fmt: skip

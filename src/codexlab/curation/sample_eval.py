@@ -1,7 +1,8 @@
 """Sample a model on a problem set and judge the samples, in one resumable directory.
 
 The building-blocks analysis, the model filter and back-translation all do the same three steps (write the
-problems, sample n per problem, execute); sharing them keeps every measurement on the same harness as `run`.
+problems, sample n per problem, execute): they are `codexlab.run` itself, so every measurement is on the same
+harness, in the same kind of run directory, as `codexlab run`.
 """
 
 from __future__ import annotations
@@ -9,9 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from codexlab.evaluation.evaluate import EvaluationResult, evaluate_samples, write_summary
+from codexlab.evaluation.evaluate import EvaluationResult
 from codexlab.execution.types import Executor, Limits
-from codexlab.generation.sampling import generate_samples
 from codexlab.generation.types import Generator, SamplingParams
 from codexlab.pipeline import lock_run_dir
 from codexlab.problems.types import ProblemSet
@@ -34,14 +34,16 @@ def sample_and_evaluate(
     limits: Limits | None = None,
     ks: list[int] | None = None,
 ) -> EvaluationResult:
-    """problems.jsonl, samples.jsonl (+ results and summary) under out_dir; rerunning resumes.
-
-    Holds out_dir's run-directory lock throughout (RunDirBusy if another process is using it).
+    """problems.jsonl beside a run directory's files (`codexlab.run`'s: config, store, samples, results and
+    summary) under out_dir, judged with these fixed limits; rerunning resumes, and another model or other
+    parameters in the same directory are refused. Holds out_dir's lock throughout (RunDirBusy if in use).
     """
+    from codexlab import api
+
     with lock_run_dir(out_dir):
         write_problems(out_dir / "problems.jsonl", problems)
-        samples = out_dir / "samples.jsonl"
-        generate_samples(problems, generator, params, n, samples)
-        result = evaluate_samples(samples, problems, executor, limits, ks=ks)
-        write_summary(out_dir / "summary.json", result.summary())
-    return result
+        done = api.run(
+            generator, problems, n=n, params=params, run_dir=out_dir, executor=executor, limits=limits,
+            calibrate=False, ks=ks,
+        )  # fmt: skip
+    return done.evaluation
