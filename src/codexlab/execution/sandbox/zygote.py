@@ -579,18 +579,22 @@ class Zygote:
 
     def _end_scratch(self) -> None:
         """After a sample: its scratch goes, however deep or full. With a private /tmp the tmpfs is moved out
-        of sight and the one made ready is moved in (two cheap moves); else the folder is emptied (should
-        that ever fail, a new folder instead)."""
+        of sight and the one made ready is moved in (two cheap moves; should a move ever fail, a new tmpfs
+        over whatever is there); else the folder is emptied (should that fail, a new folder instead)."""
         if self.tmp_root is not None:
-            _clear_dir(self.tmp_root, keep={os.path.basename(self.scratch), os.path.basename(self.hidden)})
-            old, nxt = os.path.join(self.hidden, "old"), os.path.join(self.hidden, "next")
-            if self.old_mounted:
-                lowlevel.umount(old, lowlevel.MNT_DETACH)
-            lowlevel.mount(self.scratch, old, None, lowlevel.MS_MOVE)
-            self.old_mounted = True
-            if self.next_ready:
-                lowlevel.mount(nxt, self.scratch, None, lowlevel.MS_MOVE)
-            else:
+            try:  # nothing beside the scratch, unless modes were changed
+                _clear_dir(self.tmp_root, keep={os.path.basename(self.scratch), os.path.basename(self.hidden)})
+            except OSError:
+                pass
+            try:
+                # onto the previous one if that is still mounted: unmounted together later
+                lowlevel.mount(self.scratch, os.path.join(self.hidden, "old"), None, lowlevel.MS_MOVE)
+                self.old_mounted = True
+                if self.next_ready:
+                    lowlevel.mount(os.path.join(self.hidden, "next"), self.scratch, None, lowlevel.MS_MOVE)
+                else:
+                    fsview.mount_scratch(self.scratch)
+            except OSError:
                 fsview.mount_scratch(self.scratch)
             self.next_ready = False
             return
@@ -603,15 +607,22 @@ class Zygote:
         self._fresh_scratch()
 
     def _prepare_scratch(self) -> None:
-        """While a sample runs: unmount the previous sample's tmpfs, make the next one ready (both hidden)."""
+        """While a sample runs: unmount the earlier samples' tmpfs, make the next one ready (both hidden)."""
         if self.tmp_root is None:
             return
         if self.old_mounted:
-            lowlevel.umount(os.path.join(self.hidden, "old"), lowlevel.MNT_DETACH)
+            for _ in range(8):  # one, or a few stacked after a failure; EINVAL once none is left
+                try:
+                    lowlevel.umount(os.path.join(self.hidden, "old"), lowlevel.MNT_DETACH)
+                except OSError:
+                    break
             self.old_mounted = False
         if not self.next_ready:
-            fsview.mount_scratch(os.path.join(self.hidden, "next"))
-            self.next_ready = True
+            try:
+                fsview.mount_scratch(os.path.join(self.hidden, "next"))
+                self.next_ready = True
+            except OSError:
+                pass  # the next sample then gets one made at its start
 
     def _take_warm(self) -> _Child | None:
         """The waiting child, if it is still alive."""
