@@ -242,6 +242,26 @@ def _pid_max() -> int:
         return 32768
 
 
+def _closed_to_others(plan: fsview.Plan) -> str | None:
+    """The first path the view would show that an unprivileged uid could not reach or read, if any."""
+    for path in plan.binds:
+        cur = path
+        while True:
+            try:
+                st = os.stat(cur)
+            except OSError:
+                break
+            need = stat.S_IXOTH if stat.S_ISDIR(st.st_mode) else stat.S_IROTH
+            if cur == path and stat.S_ISDIR(st.st_mode):
+                need |= stat.S_IROTH
+            if not st.st_mode & need:
+                return cur
+            if cur == "/":
+                break
+            cur = os.path.dirname(cur)
+    return None
+
+
 def _host_root() -> bool:
     """Root of the initial user namespace (which can take any uid), not root of someone's user namespace."""
     try:
@@ -351,13 +371,17 @@ class Zygote:
                     self.layers[name] = True  # bubblewrap made it
                     self.layers["detail"][name] = "made by bubblewrap"
         # where the zygote is root on the host itself (no user namespace), samples run as an unprivileged id
-        self.drop_to = sandbox_host_id(os.getpid()) if self.layers["userns"] is not True and _host_root() else None
-        if self.drop_to is not None:
-            self.layers["uidmap"] = True
-            self.layers["detail"]["uidmap"] = f"no user namespace: samples run as host uid {self.drop_to}"
-        # scratch: with a private /tmp (whose root samples cannot write: mode 0555 and no capabilities), a
-        # fresh tmpfs per sample mounted on /tmp/scratch: nothing of a sample, not even its inode numbers,
-        # reaches the next; without namespaces, a folder on the host's /tmp, emptied after each sample
+        # (only if an unprivileged uid can reach the interpreter: else root without capabilities)
+        self.plan = plan if plan is not None else fsview.plan()
+        self.drop_to: int | None = None
+        if self.layers["userns"] is not True and _host_root():
+            closed = _closed_to_others(self.plan)
+            if closed is None:
+                self.drop_to = sandbox_host_id(os.getpid())
+                self.layers["uidmap"] = True
+                self.layers["detail"]["uidmap"] = f"no user namespace: samples run as host uid {self.drop_to}"
+            else:
+                self.layers["uidmap"] = f"unavailable: no user namespace, and {closed} is closed to other users"
         # With a private /tmp, after each sample its tmpfs is moved into a hidden folder (mode 0: samples hold
         # no capability to enter it) and one made ready there while the previous sample ran is moved in; the
         # old one is unmounted while the next sample runs (an unmount waits for an RCU grace period).
@@ -385,8 +409,6 @@ class Zygote:
         # pid numbers: each sample's start from a random point, so none carries what an earlier one counted
         self.last_pid_fd = _open_ns_last_pid() if self.in_pidns else None
         self.pid_span = max(1, min(_PID_SPAN, _pid_max() - 2 * SAMPLE_TASKS - 300))
-        # what samples may read: the view's plan, or the same plan made here where no view could be built
-        self.plan = plan if plan is not None else fsview.plan()
         self._bounding_set()
         # the environment samples see, set once here (the zygote was started with an empty one)
         os.environ.clear()
