@@ -462,3 +462,67 @@ def test_each_sample_gets_a_fresh_scratch_that_no_later_sample_reaches() -> None
         ((_, v2),) = ex.map([job("later", later, _probe_problem(later))])
     assert v1.passed, v1.detail
     assert v2.passed, v2.detail
+
+
+def _run_bpf(prog: bytes, nr: int, args: tuple[int, ...] = (0,) * 6, arch: int = 0xC000003E) -> int:
+    """A classic-BPF interpreter for the opcodes the filter uses, over one struct seccomp_data."""
+    import struct
+
+    data = struct.pack("<iIQ6Q", nr, arch, 0, *args)
+    insns = [struct.unpack("<HBBI", prog[i : i + 8]) for i in range(0, len(prog), 8)]
+    pc, acc = 0, 0
+    while True:
+        code, jt, jf, k = insns[pc]
+        if code == 0x20:  # LD W ABS
+            acc = struct.unpack_from("<I", data, k)[0]
+            pc += 1
+        elif code == 0x06:  # RET K
+            return k
+        elif code == 0x05:  # JA
+            pc += 1 + k
+        else:
+            taken = {0x15: acc == k, 0x35: acc >= k, 0x25: acc > k, 0x45: bool(acc & k)}[code]
+            pc += 1 + (jt if taken else jf)
+
+
+def test_seccomp_filter_decides_every_syscall_number_as_listed() -> None:
+    """The compact filter (ranges, shared returns) denies exactly the listed numbers, lets the rest through
+    to their argument checks, and answers ENOSYS beyond the reviewed ones; arguments are checked."""
+    import errno
+
+    from codexlab.execution.sandbox import seccomp
+
+    pid = 4242
+    prog = seccomp.build_filter(pid)
+    nr = seccomp.SYSCALLS_X86_64
+    denied = {nr[name] for name in seccomp.DENY_EPERM}
+    checked = {nr[n] for n in ("clone", "clone3", "socket", "setpriority", "fcntl", "ioctl", "preadv2", "pwritev2")}
+    checked |= {nr[n] for n in seccomp.SELF_ONLY}
+    eperm, allow = seccomp.RET_ERRNO | errno.EPERM, seccomp.RET_ALLOW
+    for n in range(0, seccomp.FIRST_UNREVIEWED + 50):
+        got = _run_bpf(prog, n)
+        if n >= seccomp.FIRST_UNREVIEWED:
+            assert got == seccomp.RET_ERRNO | errno.ENOSYS, n
+        elif n in denied:
+            assert got == eperm, n
+        elif n not in checked:
+            assert got == allow, n
+    assert _run_bpf(prog, 0, arch=0x40000003) == seccomp.RET_KILL_PROCESS  # i386 entry
+    assert _run_bpf(prog, 0x40000000 + 1) == eperm  # x32
+    assert _run_bpf(prog, nr["prlimit64"], (pid, 7, 1, 0, 0, 0)) == allow
+    assert _run_bpf(prog, nr["prlimit64"], (0, 7, 1, 0, 0, 0)) == allow
+    assert _run_bpf(prog, nr["prlimit64"], (1, 7, 1, 0, 0, 0)) == eperm
+    assert _run_bpf(prog, nr["kill"], (pid + 1, 9, 0, 0, 0, 0)) == eperm
+    assert _run_bpf(prog, nr["setpriority"], (0, 0, 19, 0, 0, 0)) == allow
+    assert _run_bpf(prog, nr["setpriority"], (2, 0, 19, 0, 0, 0)) == eperm  # PRIO_USER
+    assert _run_bpf(prog, nr["setpriority"], (0, 1, 19, 0, 0, 0)) == eperm
+    assert _run_bpf(prog, nr["clone"], (0x10000 | 0x100, 0, 0, 0, 0, 0)) == allow  # a thread
+    assert _run_bpf(prog, nr["clone"], (0x10000 | 0x40000000, 0, 0, 0, 0, 0)) == eperm  # with CLONE_NEWNET
+    assert _run_bpf(prog, nr["clone"], (17, 0, 0, 0, 0, 0)) == eperm  # fork
+    assert _run_bpf(prog, nr["fcntl"], (3, seccomp.F_SETLK, 0, 0, 0, 0)) == eperm
+    assert _run_bpf(prog, nr["fcntl"], (3, 1, 0, 0, 0, 0)) == allow  # F_GETFD
+    assert _run_bpf(prog, nr["ioctl"], (3, 0x40086602, 0, 0, 0, 0)) == seccomp.RET_ERRNO | errno.ENOTTY
+    assert _run_bpf(prog, nr["ioctl"], (3, 0x5401, 0, 0, 0, 0)) == allow
+    assert _run_bpf(prog, nr["preadv2"], (3, 0, 1, 0, 0, 0x8)) == seccomp.RET_ERRNO | errno.EOPNOTSUPP
+    assert _run_bpf(prog, nr["preadv2"], (3, 0, 1, 0, 0, 0)) == allow
+    assert len(prog) // 8 < 256  # short: the kernel prepares it once per sample

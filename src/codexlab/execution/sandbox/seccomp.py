@@ -29,6 +29,8 @@ X32_SYSCALL_BIT = 0x40000000
 _LD_W_ABS = 0x20
 _JEQ_K = 0x15
 _JGE_K = 0x35
+_JGT_K = 0x25
+_JA = 0x05
 _JSET_K = 0x45
 _RET_K = 0x06
 
@@ -191,6 +193,41 @@ def _one_of(nr: int, arg: int, values: list[int], if_in: int, otherwise: int) ->
     return prog + [_ins(_RET_K, 0, 0, otherwise), _ins(_RET_K, 0, 0, if_in)]
 
 
+def _deny_block(numbers: list[int], ret: int) -> list[bytes]:
+    """Return `ret` for any syscall in `numbers` (sorted), else fall through: runs of three or more consecutive
+    numbers as one range test, every test jumping to one shared return per chunk. The kernel prepares (and
+    JIT-compiles) the program once per sample, at a cost that grows with its length: kept short."""
+    tests: list[tuple[int, int]] = []  # (lo, hi) ranges, lo == hi for single numbers
+    for n in numbers:
+        if tests and n == tests[-1][1] + 1:
+            tests[-1] = (tests[-1][0], n)
+        else:
+            tests.append((n, n))
+    items: list[tuple[int, int]] = []
+    for lo, hi in tests:
+        items += [(lo, hi)] if hi - lo >= 2 else [(x, x) for x in range(lo, hi + 1)]
+    prog: list[bytes] = []
+    while items:
+        chunk: list[tuple[int, int]] = []
+        size = 0
+        while items and size + (1 if items[0][0] == items[0][1] else 2) <= 200:
+            lo, hi = items.pop(0)
+            chunk.append((lo, hi))
+            size += 1 if lo == hi else 2
+        ret_at = size + 1  # after the tests and one jump over the return
+        pos = 0
+        for lo, hi in chunk:
+            if lo == hi:
+                prog.append(_ins(_JEQ_K, ret_at - pos - 1, 0, lo))
+                pos += 1
+            else:
+                prog.append(_ins(_JGE_K, 0, 1, lo))
+                prog.append(_ins(_JGT_K, 0, ret_at - pos - 2, hi))
+                pos += 2
+        prog += [_ins(_JA, 0, 0, 1), _ins(_RET_K, 0, 0, ret)]
+    return prog
+
+
 def build_filter(own_pid: int) -> bytes:
     """The BPF program for a sample whose pid is `own_pid` (signals, limits, priority only to itself)."""
     nr = SYSCALLS_X86_64
@@ -211,8 +248,7 @@ def build_filter(own_pid: int) -> bytes:
         _ins(_JEQ_K, 0, 1, nr["futex"]),
         _ins(_RET_K, 0, 0, RET_ALLOW),
     ]
-    for name in DENY_EPERM:
-        prog += [_ins(_JEQ_K, 0, 1, nr[name]), _ins(_RET_K, 0, 0, eperm)]
+    prog += _deny_block(sorted({nr[name] for name in DENY_EPERM}), eperm)
     prog += [_ins(_JEQ_K, 0, 1, nr["clone3"]), _ins(_RET_K, 0, 0, RET_ERRNO | errno.ENOSYS)]
     prog += [_ins(_JEQ_K, 0, 1, nr["socket"]), _ins(_RET_K, 0, 0, RET_ERRNO | errno.EACCES)]
     # clone: threads only, and no new namespace with them
