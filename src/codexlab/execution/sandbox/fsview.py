@@ -39,6 +39,7 @@ SCRATCH_INODES = 16384
 # tmpfs options of the view's root and of each emptied folder (read-only once built)
 _ROOT_OPTS = "size=1m,nr_inodes=4096,mode=0755,uid=0,gid=0"
 _MASK_OPTS = "size=64k,nr_inodes=256,mode=0755,uid=0,gid=0"
+BIN_OPTS = "size=64k,nr_inodes=64,mode=0700,uid=0,gid=0"  # holds used scratches' mount points until unmounted
 
 
 @dataclass

@@ -279,6 +279,15 @@ def _become_sandbox_root(mapped: bool) -> None:
     os.setresuid(0, 0, 0)
 
 
+_BIN_SAMPLES = 16
+
+
+def _usage(path: str) -> tuple[int, int]:
+    """Free blocks and inodes of a filesystem (a scratch tmpfs: different from a fresh one's once used)."""
+    st = os.statvfs(path)
+    return st.f_bfree, st.f_ffree
+
+
 def _clear_dir(path: str, keep: set[str] | None = None) -> None:
     """Remove everything beneath `path` (not `path` itself, nor its entries `keep`), never following a symlink,
     never descending into another filesystem (a mount point: left alone), one directory fd open at a time,
@@ -383,19 +392,25 @@ class Zygote:
             else:
                 self.layers["uidmap"] = f"unavailable: no user namespace, and {closed} is closed to other users"
         # With a private /tmp, after each sample its tmpfs is moved into a hidden folder (mode 0: samples hold
-        # no capability to enter it) and one made ready there while the previous sample ran is moved in; the
-        # old one is unmounted while the next sample runs (an unmount waits for an RCU grace period).
+        # no capability to enter it) and one made ready there while the previous sample ran is moved in. The
+        # used ones sit in a bin tmpfs there, unmounted all at once while a sample runs (an unmount waits for
+        # an RCU grace period, however many mounts it takes): after 16 samples, or after one that left
+        # anything in its scratch (so memory is not held).
         self.tmp_root = root
         self.scratch = fsview.SCRATCH if root is not None else ""
         self.hidden = os.path.join(root, ".hidden") if root is not None else ""
-        self.next_ready = self.old_mounted = False
+        self.bin = os.path.join(self.hidden, "old")
+        self.next_ready = self.bin_ready = self.flush_bin = False
+        self.binned = 0
         if root is not None:
             os.mkdir(self.scratch, 0o700)
             fsview.mount_scratch(self.scratch)
+            self.fresh_usage = _usage(self.scratch)
             for name in ("next", "old"):
                 os.makedirs(os.path.join(self.hidden, name))
             os.chmod(self.hidden, 0)
             os.chmod(root, 0o555)
+            self.tmp_entries = len(os.listdir(root))  # scratch, hidden, the view's folders under /tmp
             self._prepare_scratch()
         else:
             self.scratch = tempfile.mkdtemp(prefix="codexlab-scratch-", dir=root)
@@ -605,13 +620,19 @@ class Zygote:
         over whatever is there); else the folder is emptied (should that fail, a new folder instead)."""
         if self.tmp_root is not None:
             try:  # nothing beside the scratch, unless modes were changed
-                _clear_dir(self.tmp_root, keep={os.path.basename(self.scratch), os.path.basename(self.hidden)})
+                if len(os.listdir(self.tmp_root)) != self.tmp_entries:
+                    _clear_dir(self.tmp_root, keep={os.path.basename(self.scratch), os.path.basename(self.hidden)})
             except OSError:
                 pass
             try:
-                # onto the previous one if that is still mounted: unmounted together later
-                lowlevel.mount(self.scratch, os.path.join(self.hidden, "old"), None, lowlevel.MS_MOVE)
-                self.old_mounted = True
+                if _usage(self.scratch) != self.fresh_usage:
+                    self.flush_bin = True  # it holds something: free it soon
+                if not self.bin_ready:
+                    raise OSError(2, "no bin")
+                place = os.path.join(self.bin, str(self.binned))
+                os.mkdir(place)
+                lowlevel.mount(self.scratch, place, None, lowlevel.MS_MOVE)
+                self.binned += 1
                 if self.next_ready:
                     lowlevel.mount(os.path.join(self.hidden, "next"), self.scratch, None, lowlevel.MS_MOVE)
                 else:
@@ -632,13 +653,18 @@ class Zygote:
         """While a sample runs: unmount the earlier samples' tmpfs, make the next one ready (both hidden)."""
         if self.tmp_root is None:
             return
-        if self.old_mounted:
-            for _ in range(8):  # one, or a few stacked after a failure; EINVAL once none is left
-                try:
-                    lowlevel.umount(os.path.join(self.hidden, "old"), lowlevel.MNT_DETACH)
-                except OSError:
-                    break
-            self.old_mounted = False
+        if self.bin_ready and (self.flush_bin or self.binned >= _BIN_SAMPLES):
+            try:
+                lowlevel.umount(self.bin, lowlevel.MNT_DETACH)  # with every scratch moved into it
+                self.bin_ready = False
+            except OSError:
+                pass
+        if not self.bin_ready:
+            try:
+                lowlevel.mount("tmpfs", self.bin, "tmpfs", lowlevel.MS_NOSUID | lowlevel.MS_NODEV, fsview.BIN_OPTS)
+                self.bin_ready, self.binned, self.flush_bin = True, 0, False
+            except OSError:
+                pass  # used scratches then stay where they are, covered by new ones
         if not self.next_ready:
             try:
                 fsview.mount_scratch(os.path.join(self.hidden, "next"))
@@ -669,7 +695,8 @@ class Zygote:
             if pid is not None:  # the judge did not use it
                 self._kill(pid)
                 _reap_all()
-            self._check_own_limits()
+            if not self.prefork:
+                self._check_own_limits()
             current = self._take_warm() or self._fork_child()
             self._scramble_pids()
             try:
