@@ -27,6 +27,7 @@ from codexlab.training.model import GPT
 from codexlab.training.precision import autocast_dtype, matmul_flops
 from codexlab.training.trainer import TrainConfig, cpu_threads, train
 
+PEAK_SHAPE = (2048, 1024, 1024)  # a matmul as large as the model's largest, small enough to time in a second
 DATASHEET_BF16 = {"H100": 989e12, "H200": 989e12, "A100": 312e12}  # dense bf16 FLOP/s
 
 
@@ -112,8 +113,8 @@ def main() -> None:
 
     amp = autocast_dtype("auto", torch.device(args.device))  # what train() will choose (measured once, cached)
     precision = "bf16" if amp is not None else "fp32"
-    peak_fp32 = matmul_flops(torch.float32, args.device)
-    peak_ours = peak_fp32 if amp is None else matmul_flops(torch.bfloat16, args.device)
+    peak_fp32 = matmul_flops(torch.float32, args.device, PEAK_SHAPE, budget_s=1.0)
+    peak_ours = peak_fp32 if amp is None else matmul_flops(torch.bfloat16, args.device, PEAK_SHAPE, budget_s=1.0)
     where = f"CPU, {args.threads} thread(s)"
     if args.device == "cuda":
         where = torch.cuda.get_device_name()
