@@ -75,6 +75,13 @@ def calibrated_limits(
     """task_id -> `base` with calibrated cpu_time_s and timeout_s, measured here with this executor."""
     base = base or Limits()
     measured = measure(problems, executor, calibration)
+    return limits_from_measured(measured, base, calibration)
+
+
+def limits_from_measured(
+    measured: Mapping[str, float], base: Limits, calibration: Calibration = Calibration()
+) -> dict[str, Limits]:
+    """task_id -> `base` with the limits for its measured time (a canonical that never passed: the ceiling)."""
     return {
         tid: calibration.limits_for(calibration.ceiling_s if math.isinf(s) else s, base) for tid, s in measured.items()
     }
@@ -131,6 +138,4 @@ def cached_calibrated_limits(
         finite = {k: (None if math.isinf(v) else v) for k, v in measured.items()}  # a failing canonical: None
         tmp.write_text(json.dumps({**ident, "measured_s": finite}, indent=1))
         os.replace(tmp, path)
-    return {
-        tid: calibration.limits_for(calibration.ceiling_s if math.isinf(s) else s, base) for tid, s in measured.items()
-    }
+    return limits_from_measured(measured, base, calibration)
