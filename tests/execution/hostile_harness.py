@@ -617,6 +617,8 @@ def problems_with(result: Result) -> list[str]:
             bad.append(f"{name}: {v.status.value} ({v.detail[:200]}), expected {' '.join(case.expect)}")
         if case and case.max_s is not None and v.duration_s > case.max_s:
             bad.append(f"{name}: took {v.duration_s:.1f} s, more than {case.max_s} s ({v.detail[:100]})")
+        if "sandbox fail" in v.detail or "the sandbox failed" in v.detail:
+            bad.append(f"{name}: made its worker restart (a sandbox failure): {v.detail[:200]}")
         if len(v.detail) > MAX_DETAIL:
             bad.append(f"{name}: a verdict detail of {len(v.detail)} characters")
         c = result.controls[name]

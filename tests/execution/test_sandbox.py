@@ -243,7 +243,7 @@ def test_probe_reports_layers_and_blocked_attempts() -> None:
     # every other attempt (chmod, prlimit, renice, SysV IPC, memfd, flock, sockets, ...) is stopped too
     allowed = [name for name, result in report.attempts.items() if not result.startswith("blocked")]
     assert allowed == ["write in scratch"]
-    for layer in ("uidmap", "caps", "fsview", "ipcns", "utsns", "cgroupns", "seccomp", "landlock"):
+    for layer in ("uidmap", "caps", "fsview", "noproc", "ipcns", "utsns", "cgroupns", "seccomp", "landlock"):
         assert report.layers[layer][0], f"{layer}: {report.layers[layer][1]}"
     assert "view" in report.isolation
 
@@ -328,14 +328,15 @@ def test_the_view_hides_package_data_and_the_checkout_even_without_landlock_and_
 
 def test_host_file_metadata_is_refused_by_the_kernel_without_seccomp() -> None:
     """An unprivileged uid (as root too) and read-only mounts: chmod, utime and xattrs of host files fail
-    even with the metadata filter off (the interpreter through /proc/self/exe is the quickest host file)."""
+    even with the metadata filter off (the standard library's files and folder are host files the view shows)."""
     body = (
         "    import os, stat\n"
         "    failed = []\n"
-        "    mode = stat.S_IMODE(os.stat('/proc/self/exe').st_mode)\n"
-        "    for name, fn in (('chmod', lambda: os.chmod('/proc/self/exe', mode)),\n"
-        "                     ('utime', lambda: os.utime('/proc/self/exe')),\n"
-        "                     ('setxattr', lambda: os.setxattr('/proc/self/exe', 'user.codexlab', b'1')),\n"
+        "    lib = os.path.dirname(os.__file__)\n"
+        "    mode = stat.S_IMODE(os.stat(lib).st_mode)\n"
+        "    for name, fn in (('chmod', lambda: os.chmod(lib, mode)),\n"
+        "                     ('utime', lambda: os.utime(os.__file__)),\n"
+        "                     ('setxattr', lambda: os.setxattr(os.__file__, 'user.codexlab', b'1')),\n"
         "                     ('chmod lib', lambda: os.chmod(os.__file__, 0o644))):\n"
         "        try:\n"
         "            fn()\n"
@@ -377,7 +378,7 @@ def test_nothing_of_an_earlier_sample_survives_in_a_later_one() -> None:
         "        found.append('message queue')\n"
         "    return 'ok' if not found else str(found)[:200]\n"
     )
-    layers = {"landlock": False, "seccomp": False, "prefork": False}
+    layers = {"landlock": False, "seccomp": False, "prefork": False, "noproc": False}
     with SandboxExecutor(workers=1, layers=layers) as ex:
         ((_, v1),) = ex.map([job("first", first, _probe_problem(first))])
         ((_, v2),) = ex.map([job("later", later, _probe_problem(later), limits=Limits(timeout_s=10.0))])

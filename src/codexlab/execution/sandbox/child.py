@@ -1,6 +1,8 @@
 """What runs in a sample's process, after the zygote forked it and locked it down.
 
-Judge mode: run prompt + completion, then serve calls to the entry point: each request is a pair
+First, before any of the sample's code runs, ["started"]: the end of the zygote's setup (a setup error is
+believed only before it). Judge mode: run prompt + completion, then serve calls to the entry point: each
+request is a pair
 (positional arguments, keyword arguments) in the codec's tagged JSON, each answer ["ok", value] |
 ["bad", why] | ["exc", type, msg, tb].
 Inproc mode (forgeable): run the whole program with its tests here and answer ["passed"] or the exception.
@@ -41,6 +43,7 @@ def serve(src: str, entry_point: str, mode: str, req_fd: int, resp_fd: int) -> N
     def answer(msg: tuple[Any, ...]) -> None:
         send(resp_fd, dumps(msg))
 
+    answer(("started",))  # the setup is done: from here on, a "setup_error" can only be the sample's forgery
     try:
         code = compile(src, "<program>", "exec")
     except BaseException as exc:  # noqa: BLE001 - SyntaxError, ValueError (null bytes), MemoryError, RecursionError

@@ -358,9 +358,7 @@ def _assemble(p: Plan, fds: dict[str, int], root: str) -> int:
             _mountpoint(root + "/dev/" + name, False)
             _bind_ro(fds["/dev/" + name], root + "/dev/" + name, device=True)
             mounts += 1
-    for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
-                         ("stderr", "/proc/self/fd/2"), ("shm", SCRATCH)):  # fmt: skip
-        os.symlink(target, root + "/dev/" + name)
+    os.symlink(SCRATCH, root + "/dev/shm")  # (no /dev/fd links: samples get no procfs, see the zygote)
     seal.append(root + "/dev")
     os.makedirs(root + "/proc", exist_ok=True)
     lowlevel.mount("proc", root + "/proc", "proc", nosuid_nodev | lowlevel.MS_NOEXEC)

@@ -347,12 +347,15 @@ class Judge:
     def _judge(self, chan: Channel, problem: Problem, mode: str) -> tuple[Status, str, str]:
         try:
             first = chan.receive()
+            if first[0] == "setup_error":  # sent by the zygote's code before the sample's could run
+                self.failure = "setup"
+                return Status.ERROR, f"sandbox setup failed: {_text(first[1], 300) if len(first) > 1 else ''}", ""
+            if first[0] != "started":
+                return Status.ERROR, "malformed message from the sandbox", ""
+            first = chan.receive()
             kind = first[0]
             if kind == "syntax_error":
                 return Status.SYNTAX_ERROR, _text(first[1], 500) if len(first) > 1 else "", ""
-            if kind == "setup_error":
-                self.failure = "setup"
-                return Status.ERROR, f"sandbox setup failed: {_text(first[1], 300) if len(first) > 1 else ''}", ""
             if kind == "load_error" and len(first) == 4:
                 name, msg, tb = _text(first[1], 100), _text(first[2], 300), _text(first[3], 1 << 20)
                 if mode == "inproc" and name == "AssertionError":

@@ -17,6 +17,7 @@ LAYER_INFO = {
     "pidns": "pid namespace per worker (sees and signals nothing outside)",
     "mountns": "mount namespace with its own /proc and a private /tmp",
     "fsview": "private read-only filesystem view: interpreter and stdlib only, no package data, home, cache, run dir",
+    "noproc": "no procfs for samples (its global inode counter and host facts out of reach)",
     "ipcns": "IPC namespace per worker, per sample where seccomp cannot deny IPC (nothing shared or left behind)",
     "utsns": "UTS namespace (own hostname)",
     "cgroupns": "cgroup namespace (host cgroup paths hidden)",

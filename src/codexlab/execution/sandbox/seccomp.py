@@ -8,7 +8,8 @@ processes, ptrace and cross-process memory, namespaces, mounts (old and new moun
 changes, keyrings, io_uring, modules, clocks; file metadata changes (chmod, chown, utime, extended attributes,
 inode flags and the ioctls that set them: only harmless ioctls pass); file locks and leases (flock, fcntl
 locks, F_SETLEASE, F_SETOWN); SysV IPC and POSIX message queues; memfds; inotify (its instances count against
-the host user's quota); Linux AIO, RWF_NOWAIT reads, mincore and move_pages (page-cache probes); prlimit,
+the host user's quota); Linux AIO, RWF_NOWAIT reads, mincore and move_pages (page-cache probes) and the
+advice that evicts cached pages (fadvise DONTNEED/NOREUSE, madvise COLD/PAGEOUT); prlimit,
 setpriority and the scheduler calls on any process but itself; and every syscall number newer than the newest
 reviewed here (ENOSYS, as an older kernel would answer). x86_64 only; elsewhere the layer is reported off.
 """
@@ -61,7 +62,8 @@ SYSCALLS_X86_64 = {
     "reboot": 169, "sethostname": 170, "setdomainname": 171, "iopl": 172, "ioperm": 173,
     "init_module": 175, "delete_module": 176, "quotactl": 179, "nfsservctl": 180, "setxattr": 188,
     "lsetxattr": 189, "fsetxattr": 190, "removexattr": 197, "lremovexattr": 198, "fremovexattr": 199,
-    "tkill": 200, "futex": 202, "sched_setaffinity": 203, "lookup_dcookie": 212, "semtimedop": 220,
+    "tkill": 200, "futex": 202, "fadvise64": 221, "madvise": 28,
+    "sched_setaffinity": 203, "lookup_dcookie": 212, "semtimedop": 220,
     "clock_settime": 227, "tgkill": 234, "utimes": 235, "mq_open": 240, "mq_unlink": 241,
     "mq_timedsend": 242, "mq_timedreceive": 243, "mq_notify": 244, "mq_getsetattr": 245, "kexec_load": 246,
     "io_setup": 206, "io_destroy": 207, "io_getevents": 208, "io_submit": 209, "io_cancel": 210,
@@ -148,6 +150,10 @@ IOCTL_ALLOWED = [
 ]
 PRIO_PROCESS = 0
 RWF_NOWAIT = 0x8
+# advice that drops a shared file's pages from the page cache (or ages them out): a sample that evicts pages of
+# a host file a later sample then times or faults in (ru_majflt) writes to it through the page cache
+POSIX_FADV_DONTNEED, POSIX_FADV_NOREUSE = 4, 5
+MADV_COLD, MADV_PAGEOUT = 20, 21
 
 
 class _SockFprog(ctypes.Structure):
@@ -284,6 +290,8 @@ def build_filter(own_pid: int) -> bytes:
             _ins(_RET_K, 0, 0, RET_ALLOW),
         ]
     prog += _one_of(nr["fcntl"], 1, FCNTL_DENIED, eperm, RET_ALLOW)
+    prog += _one_of(nr["fadvise64"], 3, [POSIX_FADV_DONTNEED, POSIX_FADV_NOREUSE], eperm, RET_ALLOW)
+    prog += _one_of(nr["madvise"], 2, [MADV_COLD, MADV_PAGEOUT], eperm, RET_ALLOW)
     prog += _one_of(nr["ioctl"], 1, IOCTL_ALLOWED, RET_ALLOW, RET_ERRNO | errno.ENOTTY)
     prog.append(_ins(_RET_K, 0, 0, RET_ALLOW))
     return b"".join(prog)

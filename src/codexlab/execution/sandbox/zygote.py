@@ -424,6 +424,14 @@ class Zygote:
         # pid numbers: each sample's start from a random point, so none carries what an earlier one counted
         self.last_pid_fd = _open_ns_last_pid() if self.in_pidns else None
         self.pid_span = max(1, min(_PID_SPAN, _pid_max() - 2 * SAMPLE_TASKS - 300))
+        # (only over the private view: elsewhere the host's /proc lies beneath this namespace's)
+        self.host_file = os.path.realpath(os.__file__)  # a host file the view shows (for the probe)
+        self.proc_fd = None
+        if want.get("noproc", True) is False:
+            self.layers["noproc"] = "disabled"
+        elif self.in_pidns and self.view:
+            self.proc_fd = self._hide_proc()
+        self.layers.setdefault("noproc", "unavailable: needs the private view")
         self._bounding_set()
         # the environment samples see, set once here (the zygote was started with an empty one)
         os.environ.clear()
@@ -466,6 +474,24 @@ class Zygote:
         gc.freeze()
         # pid 1 of a namespace ignores signals without handlers; drop Python's SIGINT handler
         signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+    def _hide_proc(self) -> int | None:
+        """Keep this namespace's /proc as a folder fd (pids to kill) and unmount it: samples see no procfs.
+        Its inode numbers come from a counter global to the kernel (a sample that stats its task entries
+        moves it, the next one reads it back from any entry's st_ino), and its files say much about the
+        host. Where the unmount fails (bubblewrap's /proc, without the capability) the layer says so."""
+        try:
+            fd = os.open("/proc", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        except OSError as exc:
+            self.layers["noproc"] = f"unavailable: {exc.strerror}"
+            return None
+        try:
+            lowlevel.umount("/proc", lowlevel.MNT_DETACH)
+        except OSError as exc:
+            self.layers["noproc"] = f"unavailable: {exc.strerror}"
+        else:
+            self.layers["noproc"] = True
+        return fd
 
     def _bounding_set(self) -> None:
         """Drop every capability from the bounding set (children then drop the rest), where this process may."""
@@ -545,7 +571,7 @@ class Zygote:
             try:
                 os.close(r)
                 self._lock_down(limits, (w,))
-                os.write(w, json.dumps(_attempts(self.scratch)).encode())
+                os.write(w, json.dumps(_attempts(self.scratch, self.host_file)).encode())
                 code = 0
             except BaseException as exc:  # noqa: BLE001
                 os.write(w, json.dumps({"setup_error": f"{type(exc).__name__}: {exc}"}).encode())
@@ -768,7 +794,7 @@ class Zygote:
             except ProcessLookupError:
                 pass
         elif self.in_pidns:
-            for name in os.listdir("/proc"):
+            for name in os.listdir(self.proc_fd if self.proc_fd is not None else "/proc"):
                 if name.isdigit() and int(name) not in spare:
                     self._kill(int(name))
         else:
@@ -870,7 +896,7 @@ def _reap_all() -> list[int]:
         reaped.append(pid)
 
 
-def _attempts(scratch: str) -> dict[str, str]:
+def _attempts(scratch: str, host_file: str) -> dict[str, str]:
     """Each forbidden action, tried from inside the sandbox: 'blocked: <errno>' or 'ALLOWED'. Each is harmless
     even where it is allowed (same mode, same limits, same priority, objects removed at once)."""
     results: dict[str, str] = {}
@@ -914,8 +940,8 @@ def _attempts(scratch: str) -> dict[str, str]:
         os.kill(os.getppid(), 0)
 
     def chmod_host() -> None:
-        mode = stat.S_IMODE(os.stat("/proc/self/exe").st_mode)
-        os.chmod("/proc/self/exe", mode)
+        mode = stat.S_IMODE(os.stat(host_file).st_mode)
+        os.chmod(host_file, mode)
 
     def prlimit_parent() -> None:
         ppid = os.getppid()
@@ -940,6 +966,16 @@ def _attempts(scratch: str) -> dict[str, str]:
         finally:
             os.close(fd)
 
+    def procfs() -> None:
+        os.stat("/proc/self/status")
+
+    def evict_pages() -> None:
+        fd = os.open(host_file, os.O_RDONLY)
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(fd)
+
     def new_mount_api() -> None:
         os.close(lowlevel.check(lowlevel.syscall(467, -100, b"/", 0, None, 0), "open_tree_attr"))
 
@@ -961,6 +997,8 @@ def _attempts(scratch: str) -> dict[str, str]:
     attempt("memfd", memfd)
     attempt("flock a host file", flock)
     attempt("open_tree_attr", new_mount_api)
+    attempt("see procfs", procfs)
+    attempt("evict a host file's cached pages", evict_pages)
     attempt("hold capabilities", capabilities)
     attempt("write in scratch", write_scratch)
     return results
