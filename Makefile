@@ -35,6 +35,7 @@ bwrap:
 
 test: models browser bwrap
 	$(BIN)/ruff check
+	$(BIN)/ruff format --check
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 	$(MAKE) test-base
@@ -45,7 +46,7 @@ test-base: models
 	$(PYTHON) -m venv $(BASE_VENV)
 	$(BASE_VENV)/bin/pip install --disable-pip-version-check -q -c requirements/lock.txt -e '.[dev]'
 	$(BASE_VENV)/bin/python -c "import sys, codexlab.cli.main as m; m.build_parser(); \
-		heavy = {'torch', 'transformers', 'tokenizers'} & set(sys.modules); assert not heavy, heavy"
+		heavy = {'torch', 'transformers', 'tokenizers', 'llama_cpp'} & set(sys.modules); assert not heavy, heavy"
 	$(BASE_VENV)/bin/codexlab --help >/dev/null
 	$(BASE_VENV)/bin/codexlab evaluate --canonical
 	$(BASE_VENV)/bin/pytest -q -p no:cacheprovider tests/foundation tests/store tests/problems \
@@ -53,6 +54,7 @@ test-base: models
 
 lint: setup
 	$(BIN)/ruff check
+	$(BIN)/ruff format --check
 
 typecheck: setup
 	$(BIN)/mypy

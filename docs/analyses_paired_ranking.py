@@ -1,6 +1,6 @@
 """Paired difference (mean log-prob minus random, pass@1 of k=10) with a bootstrap CI over problems.
 
-    python docs/analyses_paired_ranking.py runs/sweep40-t0.8 10
+python docs/analyses_paired_ranking.py runs/sweep40-t0.8 10
 """
 
 import sys

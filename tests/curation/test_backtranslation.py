@@ -36,8 +36,11 @@ def test_every_humaneval_prompt_splits_and_reassembles(humaneval: ProblemSet) ->
         rebuilt = parts.with_docstring(parts.docstring) + problem.canonical_solution
         tree = ast.parse(rebuilt)
         fn = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == problem.entry_point][-1]
-        orig = [n for n in ast.walk(ast.parse(problem.prompt)) if isinstance(n, ast.FunctionDef)
-                and n.name == problem.entry_point][-1]
+        orig = [
+            n
+            for n in ast.walk(ast.parse(problem.prompt))
+            if isinstance(n, ast.FunctionDef) and n.name == problem.entry_point
+        ][-1]
         assert _lines(_first_string(fn)) == _lines(_first_string(orig))
     assert checked > 150
 
@@ -55,8 +58,9 @@ def test_clean_reply_strips_fences_quotes_and_functions() -> None:
     assert clean_reply("```\nReverse s.\n```") == "Reverse s."
 
 
-def test_generate_and_backtranslate_with_small_model(humaneval: ProblemSet, small_model_path: Path,
-                                                     tmp_path: Path) -> None:
+def test_generate_and_backtranslate_with_small_model(
+    humaneval: ProblemSet, small_model_path: Path, tmp_path: Path
+) -> None:
     problems = humaneval.subset(["HumanEval/0", "HumanEval/2"])
     docs = tmp_path / "docstrings.jsonl"
     with load_generator(str(small_model_path), n_threads=1) as gen:
@@ -71,8 +75,7 @@ def test_generate_and_backtranslate_with_small_model(humaneval: ProblemSet, smal
         assert list(bt) == ["HumanEval/0#doc0", "HumanEval/2#doc0"]
         assert bt["HumanEval/0#doc0"].test == problems["HumanEval/0"].test
         with make_executor("process", workers=1) as ex:
-            result = backtranslate(problems, docs, gen, SamplingParams(max_tokens=48), 1, tmp_path / "bt", ex,
-                                   ks=[1])
+            result = backtranslate(problems, docs, gen, SamplingParams(max_tokens=48), 1, tmp_path / "bt", ex, ks=[1])
     summary = result.summary()
     assert summary["problems_evaluated"] == 2
     assert 0.0 <= summary["pass_at_k"]["pass@1"] <= 1.0

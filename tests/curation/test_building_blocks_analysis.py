@@ -35,8 +35,9 @@ def test_analysis_of_judged_samples(tmp_path: Path) -> None:
     with open(run / "samples.jsonl", "w") as fh:
         for tid, p in problems.items():
             right = tid.endswith("/0")
-            fh.write(json.dumps({"task_id": tid, "completion": p.canonical_solution if right else "    return s\n"})
-                     + "\n")
+            fh.write(
+                json.dumps({"task_id": tid, "completion": p.canonical_solution if right else "    return s\n"}) + "\n"
+            )
     with make_executor("process", workers=1) as ex:
         result = evaluate_samples(run / "samples.jsonl", problems, ex)
     rows = bb.compute(result.per_problem())

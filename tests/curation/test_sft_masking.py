@@ -24,8 +24,13 @@ def byte_encode(text: str) -> list[int]:
     return list(text.encode())
 
 
-PROBLEM = Problem("T/0", 'def add(a, b):\n    """Return a + b."""\n', "add", "    return a + b\n",
-                  "def check(candidate):\n    assert candidate(1, 2) == 3\n")
+PROBLEM = Problem(
+    "T/0",
+    'def add(a, b):\n    """Return a + b."""\n',
+    "add",
+    "    return a + b\n",
+    "def check(candidate):\n    assert candidate(1, 2) == 3\n",
+)
 
 
 def test_labels_are_ignore_exactly_on_prompt_tokens() -> None:
@@ -100,8 +105,9 @@ def test_finetuning_codexlab_gpt_lowers_solution_loss() -> None:
     assert after < before
 
 
-def test_curate_sft_command_on_exported_checkpoint(tiny_problems_file: Path, humaneval: ProblemSet,
-                                                   tmp_path: Path) -> None:
+def test_curate_sft_command_on_exported_checkpoint(
+    tiny_problems_file: Path, humaneval: ProblemSet, tmp_path: Path
+) -> None:
     """`codexlab curate sft` end to end on a tiny codexlab GPT exported as a transformers checkpoint."""
     from codexlab.cli.main import main
     from codexlab.tokenizer.bpe import train_tokenizer
@@ -110,18 +116,40 @@ def test_curate_sft_command_on_exported_checkpoint(tiny_problems_file: Path, hum
     texts = [p.prompt + p.canonical_solution for p in list(humaneval.values())[:20]]
     tok = train_tokenizer(texts, vocab_size=400, show_progress=False)
     torch.manual_seed(0)
-    init = export_gpt(GPT(GPTConfig(vocab_size=tok.get_vocab_size(), n_layer=1, n_head=2, d_model=32, ctx=128)),
-                      tok, tmp_path / "init")
+    init = export_gpt(
+        GPT(GPTConfig(vocab_size=tok.get_vocab_size(), n_layer=1, n_head=2, d_model=32, ctx=128)),
+        tok,
+        tmp_path / "init",
+    )
     out = tmp_path / "sft"
-    assert main(["curate", "sft", str(tiny_problems_file), "--init-from", str(init), "--out-dir", str(out),
-                 "--steps", "3", "--batch-size", "2", "--max-len", "96", "--lr", "1e-3"]) == 0
+    assert (
+        main(
+            [
+                "curate",
+                "sft",
+                str(tiny_problems_file),
+                "--init-from",
+                str(init),
+                "--out-dir",
+                str(out),
+                "--steps",
+                "3",
+                "--batch-size",
+                "2",
+                "--max-len",
+                "96",
+                "--lr",
+                "1e-3",
+            ]
+        )
+        == 0
+    )
     report = json.loads((out / "sft.json").read_text())
     assert report["problems"] == 2 and report["steps"] == 3 and len(report["losses"]) == 3
     assert (out / "config.json").exists()
 
 
-def test_curate_sft_rejects_a_missing_model_and_a_zero_rank(tiny_problems_file: Path, tmp_path: Path,
-                                                            capsys) -> None:
+def test_curate_sft_rejects_a_missing_model_and_a_zero_rank(tiny_problems_file: Path, tmp_path: Path, capsys) -> None:
     from codexlab.cli.main import main
 
     base = ["curate", "sft", str(tiny_problems_file), "--out-dir", str(tmp_path / "o")]

@@ -30,8 +30,10 @@ CLASS_CALL = {
     "question": "Return the largest element.",
     "starter_code": "class Solution:\n    def biggest(self, xs: list) -> int:\n        ",
     "input_output": {"fn_name": "biggest", "inputs": [[[1, 5, 2]], [[-1]]], "outputs": [[5], -1]},
-    "solutions": ["class Solution:\n    def biggest(self, xs):\n        best = xs[0]\n        for x in xs:\n"
-                  "            best = max(best, x)\n        return best\n"],
+    "solutions": [
+        "class Solution:\n    def biggest(self, xs):\n        best = xs[0]\n        for x in xs:\n"
+        "            best = max(best, x)\n        return best\n"
+    ],
 }
 FUNC_CALL = {
     "problem_id": 13,
@@ -84,16 +86,19 @@ def test_prompt_keeps_the_statement(apps_file: Path) -> None:
 def test_reference_solutions_pass(apps_file: Path) -> None:
     problems = load_apps(apps_file)
     verdicts = judge(problems, {t: (t, p.canonical_solution) for t, p in problems.items() if p.canonical_solution})
-    assert {t: v.status for t, v in verdicts.items()} == {t: Status.PASSED for t in ["APPS/10", "APPS/11",
-                                                                                     "APPS/12", "APPS/13"]}
+    assert {t: v.status for t, v in verdicts.items()} == {
+        t: Status.PASSED for t in ["APPS/10", "APPS/11", "APPS/12", "APPS/13"]
+    }
 
 
 STDIN_CASES = {
     "correct": ("    a, b = map(int, sys.stdin.read().split())\n    print(a + b)\n", Status.PASSED, ""),
-    "spacing": ("    a, b = map(int, input().split())\n    print(f'  {a + b}   ')\n    print()\n",
-                Status.PASSED, ""),
-    "buffer": ("    a, b = map(int, sys.stdin.buffer.read().split())\n    sys.stdout.write(str(a + b))\n",
-               Status.PASSED, ""),
+    "spacing": ("    a, b = map(int, input().split())\n    print(f'  {a + b}   ')\n    print()\n", Status.PASSED, ""),
+    "buffer": (
+        "    a, b = map(int, sys.stdin.buffer.read().split())\n    sys.stdout.write(str(a + b))\n",
+        Status.PASSED,
+        "",
+    ),
     "exit0": ("    a, b = map(int, input().split())\n    print(a + b)\n    sys.exit()\n", Status.PASSED, ""),
     "wrong": ("    a, b = map(int, input().split())\n    print(a - b)\n", Status.FAILED, "case 0: expected '3\\n'"),
     "second_case_wrong": ("    print(3)\n", Status.FAILED, "case 1"),
@@ -115,30 +120,36 @@ def test_stdin_judging(apps_file: Path) -> None:
 
 def test_call_based_judging(apps_file: Path) -> None:
     problems = load_apps(apps_file)
-    verdicts = judge(problems, {
-        "class_ok": ("APPS/12", "        return max(xs)\n"),
-        "class_wrong": ("APPS/12", "        return min(xs)\n"),
-        "func_list": ("APPS/13", "    return [a // b, a % b]\n"),
-        "func_crash": ("APPS/13", "    return a // 0\n"),
-    })
+    verdicts = judge(
+        problems,
+        {
+            "class_ok": ("APPS/12", "        return max(xs)\n"),
+            "class_wrong": ("APPS/12", "        return min(xs)\n"),
+            "func_list": ("APPS/13", "    return [a // b, a % b]\n"),
+            "func_crash": ("APPS/13", "    return a // 0\n"),
+        },
+    )
     assert verdicts["class_ok"].passed and verdicts["func_list"].passed
     assert verdicts["class_wrong"].status is Status.FAILED and "case 0" in verdicts["class_wrong"].detail
     assert verdicts["func_crash"].status is Status.ERROR
 
 
-@pytest.mark.parametrize("row, message", [
-    ("{not json", "malformed JSON"),
-    ({"input_output": {"inputs": ["1"], "outputs": ["1"]}}, "'question' must be a non-empty string"),
-    ({"question": "q"}, "missing field 'input_output'"),
-    ({"question": "q", "input_output": "{oops"}, "'input_output' is not valid JSON"),
-    ({"question": "q", "input_output": {"inputs": ["1", "2"], "outputs": ["1"]}}, "2 inputs but 1 outputs"),
-    ({"question": "q", "input_output": {"inputs": [], "outputs": []}}, "no test cases"),
-    ({"question": "q", "input_output": {"inputs": [1], "outputs": ["1"]}}, "input 0 must be a string"),
-    ({"question": "q", "input_output": {"fn_name": "a b", "inputs": [[1]], "outputs": [1]}}, "identifier"),
-    ({"question": "q", "input_output": {"fn_name": "f", "inputs": [1], "outputs": [1]}}, "list of arguments"),
-    ({"question": "q", "input_output": {"inputs": ["1"], "outputs": ["1"]}, "solutions": "[1]"}, "'solutions'"),
-    ({**SUM}, "duplicate problem_id 'APPS/10' (first on line 1)"),
-])
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        ("{not json", "malformed JSON"),
+        ({"input_output": {"inputs": ["1"], "outputs": ["1"]}}, "'question' must be a non-empty string"),
+        ({"question": "q"}, "missing field 'input_output'"),
+        ({"question": "q", "input_output": "{oops"}, "'input_output' is not valid JSON"),
+        ({"question": "q", "input_output": {"inputs": ["1", "2"], "outputs": ["1"]}}, "2 inputs but 1 outputs"),
+        ({"question": "q", "input_output": {"inputs": [], "outputs": []}}, "no test cases"),
+        ({"question": "q", "input_output": {"inputs": [1], "outputs": ["1"]}}, "input 0 must be a string"),
+        ({"question": "q", "input_output": {"fn_name": "a b", "inputs": [[1]], "outputs": [1]}}, "identifier"),
+        ({"question": "q", "input_output": {"fn_name": "f", "inputs": [1], "outputs": [1]}}, "list of arguments"),
+        ({"question": "q", "input_output": {"inputs": ["1"], "outputs": ["1"]}, "solutions": "[1]"}, "'solutions'"),
+        ({**SUM}, "duplicate problem_id 'APPS/10' (first on line 1)"),
+    ],
+)
 def test_bad_input_names_file_and_line(tmp_path: Path, row, message: str) -> None:
     path = write(tmp_path / "bad.jsonl", [SUM, row])
     with pytest.raises(InputError) as err:

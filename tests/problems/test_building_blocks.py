@@ -63,15 +63,18 @@ def test_default_lengths_are_one_to_ten() -> None:
     assert sorted(chain_length(t) for t in ps) == list(range(1, 11))
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"n_per_length": 0}, "positive integer"),
-    ({"n_per_length": -2}, "positive integer"),
-    ({"n_per_length": True}, "positive integer"),
-    ({"n_per_length": 1, "lengths": []}, "empty"),
-    ({"n_per_length": 1, "lengths": [0]}, "between 1 and 13"),
-    ({"n_per_length": 1, "lengths": [14]}, "between 1 and 13"),
-    ({"n_per_length": 1, "lengths": [2, 2]}, "duplicates"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"n_per_length": 0}, "positive integer"),
+        ({"n_per_length": -2}, "positive integer"),
+        ({"n_per_length": True}, "positive integer"),
+        ({"n_per_length": 1, "lengths": []}, "empty"),
+        ({"n_per_length": 1, "lengths": [0]}, "between 1 and 13"),
+        ({"n_per_length": 1, "lengths": [14]}, "between 1 and 13"),
+        ({"n_per_length": 1, "lengths": [2, 2]}, "duplicates"),
+    ],
+)
 def test_bad_parameters(kwargs, message) -> None:
     with pytest.raises(ValueError, match=message):
         generate_building_blocks(**kwargs)
@@ -89,8 +92,24 @@ def test_cli_blocks(tmp_path, capsys) -> None:
     from codexlab.problems import load_problems_file
 
     out = tmp_path / "blocks.jsonl"
-    assert main(["problems", "blocks", "--out", str(out), "--lengths", "1,3-4", "--n-per-length", "2",
-                 "--seed", "5", "--json"]) == 0
+    assert (
+        main(
+            [
+                "problems",
+                "blocks",
+                "--out",
+                str(out),
+                "--lengths",
+                "1,3-4",
+                "--n-per-length",
+                "2",
+                "--seed",
+                "5",
+                "--json",
+            ]
+        )
+        == 0
+    )
     summary = json.loads(capsys.readouterr().out)
     problems = load_problems_file(out)
     assert summary["problems"] == 6 and summary["digest"] == problems.digest

@@ -84,7 +84,8 @@ def test_problem_text(report) -> None:
 
 
 def test_unittest_suite_and_explicit_sources(tmp_path: Path) -> None:
-    (tmp_path / "calc.py").write_text(textwrap.dedent('''
+    (tmp_path / "calc.py").write_text(
+        textwrap.dedent('''
         def square(x):
             """x times x."""
             return x * x
@@ -94,8 +95,10 @@ def test_unittest_suite_and_explicit_sources(tmp_path: Path) -> None:
             """Square x and log it."""
             print(x)
             return x * x
-    '''))
-    (tmp_path / "test_calc.py").write_text(textwrap.dedent('''
+    ''')
+    )
+    (tmp_path / "test_calc.py").write_text(
+        textwrap.dedent("""
         import unittest
 
         import calc
@@ -106,9 +109,11 @@ def test_unittest_suite_and_explicit_sources(tmp_path: Path) -> None:
                 self.assertEqual(calc.square(3), 9)
                 self.assertEqual(calc.square(-2.5), 6.25)
                 self.assertEqual(calc.log_square(2), 4)
-    '''))
-    report = harvest(tmp_path, sources=[tmp_path / "calc.py"], framework="unittest",
-                     executor=ProcessExecutor(workers=2))
+    """)
+    )
+    report = harvest(
+        tmp_path, sources=[tmp_path / "calc.py"], framework="unittest", executor=ProcessExecutor(workers=2)
+    )
     assert report.kept == 1 and dict(report.dropped) == {"impure: calls print()": 1}
     assert "assert candidate(-2.5) == 6.25" in report.problems["Harvest/calc.square"].test
 
@@ -128,7 +133,8 @@ def test_bad_arguments(tmp_path: Path) -> None:
 
 def test_literal_source() -> None:
     assert literal_source({"a": [1, 2.5, None, (True, b"x")], "s": {3}}) == repr(
-        {"a": [1, 2.5, None, (True, b"x")], "s": {3}})
+        {"a": [1, 2.5, None, (True, b"x")], "s": {3}}
+    )
     loop: list = []
     loop.append(loop)
     for value in (math.nan, math.inf, OrderedDict(a=1), loop, object(), "x" * 5000, 10**5000):
@@ -149,8 +155,9 @@ def test_impure_builtins() -> None:
 
 def test_cli_harvest(tmp_path: Path, capsys) -> None:
     out, rep = tmp_path / "harvested.jsonl", tmp_path / "report.json"
-    code = main(["problems", "harvest", str(SAMPLE), "--out", str(out), "--report", str(rep), "--json",
-                 "--executor", "process"])
+    code = main(
+        ["problems", "harvest", str(SAMPLE), "--out", str(out), "--report", str(rep), "--json", "--executor", "process"]
+    )
     assert code == 0
     summary = json.loads(capsys.readouterr().out)
     assert summary["traced"] == len(EXPECTED) and summary["kept"] == 9

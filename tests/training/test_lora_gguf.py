@@ -90,16 +90,49 @@ def test_curate_sft_lora_on_a_gguf_writes_a_gguf(small_model_path: Path, tmp_pat
 
     problems = tmp_path / "p.jsonl"
     rows = [
-        {"task_id": "T/0", "prompt": 'def double(x):\n    """Twice x."""\n', "entry_point": "double",
-         "canonical_solution": "    return 2 * x\n", "test": "def check(c):\n    assert c(2) == 4\n"},
-        {"task_id": "T/1", "prompt": 'def neg(x):\n    """Minus x."""\n', "entry_point": "neg",
-         "canonical_solution": "    return -x\n", "test": "def check(c):\n    assert c(2) == -2\n"},
+        {
+            "task_id": "T/0",
+            "prompt": 'def double(x):\n    """Twice x."""\n',
+            "entry_point": "double",
+            "canonical_solution": "    return 2 * x\n",
+            "test": "def check(c):\n    assert c(2) == 4\n",
+        },
+        {
+            "task_id": "T/1",
+            "prompt": 'def neg(x):\n    """Minus x."""\n',
+            "entry_point": "neg",
+            "canonical_solution": "    return -x\n",
+            "test": "def check(c):\n    assert c(2) == -2\n",
+        },
     ]
     problems.write_text("".join(json.dumps(r) + "\n" for r in rows))
     out = tmp_path / "sft"
-    assert main(["curate", "sft", str(problems), "--init-from", str(small_model_path), "--out-dir", str(out),
-                 "--lora-rank", "4", "--steps", "3", "--batch-size", "2", "--max-len", "64", "--lr", "1e-2",
-                 "--no-end-token", "--json"]) == 0
+    assert (
+        main(
+            [
+                "curate",
+                "sft",
+                str(problems),
+                "--init-from",
+                str(small_model_path),
+                "--out-dir",
+                str(out),
+                "--lora-rank",
+                "4",
+                "--steps",
+                "3",
+                "--batch-size",
+                "2",
+                "--max-len",
+                "64",
+                "--lr",
+                "1e-2",
+                "--no-end-token",
+                "--json",
+            ]
+        )
+        == 0
+    )
     report = json.loads((out / "sft.json").read_text())
     assert report["method"].startswith("lora r=4") and report["saved"] == str(out / "model.gguf")
     assert report["end_token"] is False

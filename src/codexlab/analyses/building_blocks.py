@@ -53,8 +53,9 @@ def compute(per_problem: dict[str, list[bool]]) -> list[LengthRow]:
         fractions = [sum(v) / len(v) for v in groups]
         rate = sum(fractions) / len(fractions)
         low, high = wilson(sum(fractions), len(fractions))
-        rows.append(LengthRow(length, len(groups), sum(len(v) for v in groups), sum(sum(v) for v in groups),
-                              rate, low, high))
+        rows.append(
+            LengthRow(length, len(groups), sum(len(v) for v in groups), sum(sum(v) for v in groups), rate, low, high)
+        )
     return rows
 
 
@@ -95,14 +96,15 @@ def decay_factor(rows: list[LengthRow]) -> float | None:
 def table(rows: list[LengthRow], title: str = "Building blocks: pass rate by chained steps") -> Table:
     t = Table(title, ["steps", "problems", "samples", "passed", "pass_rate", "ci95_low", "ci95_high"])
     for r in rows:
-        t.rows.append([r.length, r.problems, r.samples, r.passed, round(r.pass_rate, 4), round(r.low, 4),
-                       round(r.high, 4)])
+        t.rows.append(
+            [r.length, r.problems, r.samples, r.passed, round(r.pass_rate, 4), round(r.low, 4), round(r.high, 4)]
+        )
     factor = decay_factor(rows)
-    t.notes.append("pass_rate: mean over problems of each problem's pass fraction; ci95: Wilson interval over "
-                   "problems")
+    t.notes.append("pass_rate: mean over problems of each problem's pass fraction; ci95: Wilson interval over problems")
     if factor is not None:
-        t.notes.append(f"exponential fit (maximum likelihood): each added step multiplies the pass rate by "
-                       f"{factor:.2f}")
+        t.notes.append(
+            f"exponential fit (maximum likelihood): each added step multiplies the pass rate by {factor:.2f}"
+        )
     return t
 
 
@@ -117,8 +119,9 @@ def plot(rows: list[LengthRow], path: Path, title: str = "Building blocks") -> P
     fit = exponential_fit(rows)
     if fit is not None:
         a, r = fit
-        ax.plot(xs, [a * r ** (x - xs[0]) for x in xs], "--", color="gray",
-                label=f"exponential fit (x{r:.2f} per step)")
+        ax.plot(
+            xs, [a * r ** (x - xs[0]) for x in xs], "--", color="gray", label=f"exponential fit (x{r:.2f} per step)"
+        )
     ax.set_xlabel("chained steps in the docstring")
     ax.set_ylabel("pass rate")
     ax.set_ylim(-0.02, 1.02)

@@ -19,9 +19,12 @@ from codexlab.errors import CodexlabError
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    top = sub.add_parser("blocks", help="building blocks: pass rate against the number of chained steps",
-                         description="Generate building-blocks problems, sample and judge a model on them, and "
-                         "write pass rate by chain length as a table (CSV/JSON) and a plot (PNG).")
+    top = sub.add_parser(
+        "blocks",
+        help="building blocks: pass rate against the number of chained steps",
+        description="Generate building-blocks problems, sample and judge a model on them, and "
+        "write pass rate by chain length as a table (CSV/JSON) and a plot (PNG).",
+    )
     cmds = top.add_subparsers(dest="blocks_command", metavar="ACTION", required=True)
 
     run = cmds.add_parser("run", help="generate problems, sample, judge and analyze (resumable)")

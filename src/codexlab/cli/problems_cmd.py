@@ -15,15 +15,21 @@ from codexlab.problems import ProblemSet, load_problems_file
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    top = sub.add_parser("problems", help="make problem files (building blocks, APPS, harvested) and check them",
-                         description="Write HumanEval-format problem files from generators and other sources, "
-                         "and check that every canonical solution passes its own tests.")
+    top = sub.add_parser(
+        "problems",
+        help="make problem files (building blocks, APPS, harvested) and check them",
+        description="Write HumanEval-format problem files from generators and other sources, "
+        "and check that every canonical solution passes its own tests.",
+    )
     cmds = top.add_subparsers(dest="problems_command", metavar="SUBCOMMAND")
     top.set_defaults(func=lambda args: top.print_help() or 2)
 
-    blocks = cmds.add_parser("blocks", help="synthetic problems chaining 1-10 simple string operations",
-                             description="The paper's building-blocks problems: each docstring chains N of 13 "
-                             "string operations. Same seed, same problems.")
+    blocks = cmds.add_parser(
+        "blocks",
+        help="synthetic problems chaining 1-10 simple string operations",
+        description="The paper's building-blocks problems: each docstring chains N of 13 "
+        "string operations. Same seed, same problems.",
+    )
     blocks.add_argument("--out", type=Path, required=True, help="problems file to write (JSONL)")
     blocks.add_argument("--n-per-length", type=int, default=10, help="problems per chain length (default 10)")
     blocks.add_argument("--lengths", default="1-10", help="chain lengths, e.g. 1-10 or 1,2,5 (default 1-10)")
@@ -31,23 +37,34 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     blocks.add_argument("--json", action="store_true", help="print a machine-readable summary on stdout")
     blocks.set_defaults(func=cmd_blocks)
 
-    apps = cmds.add_parser("apps", help="convert APPS-style problems (stdin/stdout tests) to a problems file",
-                           description="Read APPS records (question, input_output, starter_code, solutions) "
-                           "from JSONL and write HumanEval-format problems judged on stdin/stdout.")
+    apps = cmds.add_parser(
+        "apps",
+        help="convert APPS-style problems (stdin/stdout tests) to a problems file",
+        description="Read APPS records (question, input_output, starter_code, solutions) "
+        "from JSONL and write HumanEval-format problems judged on stdin/stdout.",
+    )
     apps.add_argument("file", type=Path, help="APPS-style JSONL(.gz) file")
     apps.add_argument("--out", type=Path, required=True, help="problems file to write (JSONL)")
     apps.add_argument("--json", action="store_true", help="print a machine-readable summary on stdout")
     apps.set_defaults(func=cmd_apps)
 
-    hv = cmds.add_parser("harvest", help="trace a project's test suite and turn its pure functions into problems",
-                         description="Run DIR's tests (pytest or unittest) under a tracer, record literal inputs "
-                         "and outputs of the functions they call, and write problems whose canonical solutions "
-                         "pass (checked on the process executor unless --executor says otherwise). Runs the "
-                         "suite unsandboxed: point it only at code you trust.")
+    hv = cmds.add_parser(
+        "harvest",
+        help="trace a project's test suite and turn its pure functions into problems",
+        description="Run DIR's tests (pytest or unittest) under a tracer, record literal inputs "
+        "and outputs of the functions they call, and write problems whose canonical solutions "
+        "pass (checked on the process executor unless --executor says otherwise). Runs the "
+        "suite unsandboxed: point it only at code you trust.",
+    )
     hv.add_argument("dir", type=Path, help="project root (or an installed package folder that ships tests)")
     hv.add_argument("--out", type=Path, required=True, help="problems file to write (JSONL)")
-    hv.add_argument("--source", type=Path, action="append", metavar="PATH",
-                    help="file or folder whose functions are traced (repeatable; default: DIR without tests)")
+    hv.add_argument(
+        "--source",
+        type=Path,
+        action="append",
+        metavar="PATH",
+        help="file or folder whose functions are traced (repeatable; default: DIR without tests)",
+    )
     hv.add_argument("--tests", action="append", metavar="PATH", help="test paths to run (default: DIR)")
     hv.add_argument("--framework", choices=("pytest", "unittest"), default="pytest")
     hv.add_argument("--max-calls", type=int, default=20, help="calls recorded per function (default 20)")
@@ -58,9 +75,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     # the canonical solutions are the user's own code, already run unsandboxed by the suite
     hv.set_defaults(func=cmd_harvest, executor="process")
 
-    ck = cmds.add_parser("check", help="run every canonical solution of a problems file against its tests",
-                         description="Judge each problem's canonical_solution through the executor; list "
-                         "the failures and exit 1 if there are any.")
+    ck = cmds.add_parser(
+        "check",
+        help="run every canonical solution of a problems file against its tests",
+        description="Judge each problem's canonical_solution through the executor; list "
+        "the failures and exit 1 if there are any.",
+    )
     ck.add_argument("file", type=Path, help="HumanEval-format JSONL(.gz) problems file")
     ck.add_argument("--json", action="store_true", help="print a machine-readable summary on stdout")
     add_execution_args(ck)
@@ -68,7 +88,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def parse_lengths(text: str) -> list[int]:
-    """"1-10" or "1,3,5" (or a mix) to a list of chain lengths."""
+    """ "1-10" or "1,3,5" (or a mix) to a list of chain lengths."""
     out: list[int] = []
     try:
         for part in text.split(","):
@@ -112,8 +132,11 @@ def cmd_apps(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(summary)
     else:
-        print(f"codexlab: wrote {len(problems)} APPS problems to {args.out} ({no_solution} without a usable "
-              "reference solution)", file=sys.stderr)
+        print(
+            f"codexlab: wrote {len(problems)} APPS problems to {args.out} ({no_solution} without a usable "
+            "reference solution)",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -123,8 +146,16 @@ def cmd_harvest(args: argparse.Namespace) -> int:
     if args.max_calls < 1:
         raise CodexlabError("--max-calls must be at least 1")
     with make_executor_from_args(args) as executor:
-        report = harvest(args.dir, args.source, args.tests, args.framework, executor, limits_from_args(args),
-                         args.max_calls, args.suite_timeout)
+        report = harvest(
+            args.dir,
+            args.source,
+            args.tests,
+            args.framework,
+            executor,
+            limits_from_args(args),
+            args.max_calls,
+            args.suite_timeout,
+        )
     _write(report.problems, args.out)
     if args.report:
         args.report.write_text(json.dumps(report.to_dict(), indent=2) + "\n")
@@ -133,8 +164,10 @@ def cmd_harvest(args: argparse.Namespace) -> int:
         summary.pop("functions")
         emit_json(summary)
         return 0
-    print(f"traced {report.traced} functions, kept {report.kept}, dropped {report.traced - report.kept}"
-          f" (test suite exit code {report.tests_exit_code}, {report.test_seconds:.1f}s)")
+    print(
+        f"traced {report.traced} functions, kept {report.kept}, dropped {report.traced - report.kept}"
+        f" (test suite exit code {report.tests_exit_code}, {report.test_seconds:.1f}s)"
+    )
     examples = report.examples()
     for reason, n in report.dropped.most_common():
         print(f"  {n:5d}  {reason}  (e.g. {', '.join(examples.get(reason, []))})")
@@ -150,8 +183,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         verdicts = dict(executor.map(jobs))
     failed = {t: verdicts[t] for t in problems if not verdicts[t].passed}
     if args.json:
-        emit_json({"problems": len(problems), "passed": len(problems) - len(failed),
-                   "failed": {t: v.result_text for t, v in failed.items()}})
+        emit_json(
+            {
+                "problems": len(problems),
+                "passed": len(problems) - len(failed),
+                "failed": {t: v.result_text for t, v in failed.items()},
+            }
+        )
     else:
         for task_id, verdict in failed.items():
             print(f"FAIL {task_id}: {verdict.result_text}")

@@ -10,22 +10,32 @@ from codexlab.errors import CodexlabError
 
 
 def add_sft_parser(cmds: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    sft = cmds.add_parser("sft", help="fine-tune on problems' canonical solutions (loss on solution tokens only)",
-                          description="Supervised fine-tuning as for Codex-S: each example is a problem's prompt "
-                          "then its canonical solution; the prompt's tokens are masked out of the loss. "
-                          "Saves a transformers checkpoint usable with `--backend transformers`, or, for a "
-                          "GGUF model fine-tuned with --lora-rank, OUT_DIR/model.gguf for `--model` with "
-                          "llama.cpp.")
+    sft = cmds.add_parser(
+        "sft",
+        help="fine-tune on problems' canonical solutions (loss on solution tokens only)",
+        description="Supervised fine-tuning as for Codex-S: each example is a problem's prompt "
+        "then its canonical solution; the prompt's tokens are masked out of the loss. "
+        "Saves a transformers checkpoint usable with `--backend transformers`, or, for a "
+        "GGUF model fine-tuned with --lora-rank, OUT_DIR/model.gguf for `--model` with "
+        "llama.cpp.",
+    )
     sft.add_argument("problems", help="problems file (e.g. the output of `curate filter`) or a dataset name")
-    sft.add_argument("--init-from", required=True,
-                     help="transformers checkpoint directory, .gguf file, or an embedded model name ('default', "
-                     "'smollm2-135m'); GGUF files are dequantized by transformers (needs the gguf package)")
-    sft.add_argument("--lora-rank", type=int, help="LoRA on the attention projections with this rank "
-                     "(default: full fine-tuning)")
+    sft.add_argument(
+        "--init-from",
+        required=True,
+        help="transformers checkpoint directory, .gguf file, or an embedded model name ('default', "
+        "'smollm2-135m'); GGUF files are dequantized by transformers (needs the gguf package)",
+    )
+    sft.add_argument(
+        "--lora-rank", type=int, help="LoRA on the attention projections with this rank (default: full fine-tuning)"
+    )
     sft.add_argument("--lora-alpha", type=float, default=16.0, help="LoRA scale numerator (default 16)")
-    sft.add_argument("--no-end-token", action="store_true",
-                     help="do not end each example with the end-of-text token (for evaluation that stops at the "
-                     "paper's stop sequences; an instruct model otherwise learns to stop, often via a code fence)")
+    sft.add_argument(
+        "--no-end-token",
+        action="store_true",
+        help="do not end each example with the end-of-text token (for evaluation that stops at the "
+        "paper's stop sequences; an instruct model otherwise learns to stop, often via a code fence)",
+    )
     sft.add_argument("--out-dir", type=Path, required=True, help="where to save the fine-tuned model")
     sft.add_argument("--steps", type=int, default=20, help="optimizer steps (default 20)")
     sft.add_argument("--lr", type=float, default=1e-5, help="AdamW learning rate (default 1e-5)")
@@ -47,21 +57,35 @@ def cmd_sft(args: argparse.Namespace) -> int:
         raise CodexlabError("--lora-rank must be at least 1 (leave it out for full fine-tuning)")
     init = str(resolve_model(args.init_from)) if args.init_from in MODELS else args.init_from
     if not Path(init).exists():
-        raise CodexlabError(f"--init-from {init}: no such checkpoint directory, GGUF file or embedded model "
-                            f"({', '.join(MODELS)})")
+        raise CodexlabError(
+            f"--init-from {init}: no such checkpoint directory, GGUF file or embedded model ({', '.join(MODELS)})"
+        )
     with make_progress(args.json) as progress:
         task = progress.add_task("fine-tuning", total=args.steps, unit="step", extra="")
 
         def on_step(step: int, loss: float) -> None:
             progress.update(task, advance=1, extra=f"loss {loss:.3f}")
 
-        report = finetune_hf(init, list(problems.values()), args.out_dir, args.steps, args.lr, args.batch_size,
-                             args.max_len, args.seed, args.lora_rank, args.lora_alpha, on_step,
-                             end_token=not args.no_end_token)
+        report = finetune_hf(
+            init,
+            list(problems.values()),
+            args.out_dir,
+            args.steps,
+            args.lr,
+            args.batch_size,
+            args.max_len,
+            args.seed,
+            args.lora_rank,
+            args.lora_alpha,
+            on_step,
+            end_token=not args.no_end_token,
+        )
     if args.json:
         emit_json(report)
     else:
-        print(f"fine-tuned on {report['problems']} problems for {report['steps']} steps in {report['seconds']}s; "
-              f"solution-token loss {report['solution_loss_before']} -> {report['solution_loss_after']}")
+        print(
+            f"fine-tuned on {report['problems']} problems for {report['steps']} steps in {report['seconds']}s; "
+            f"solution-token loss {report['solution_loss_before']} -> {report['solution_loss_after']}"
+        )
         print(f"model: {report['saved']}")
     return 0

@@ -36,8 +36,15 @@ def backtranslation_problems(problems: ProblemSet, rows: list[dict[str, Any]]) -
         if original is None:
             continue
         prompt = split_prompt(original).with_docstring(row["generated_docstring"])
-        out.append(Problem(f"{original.task_id}{SEPARATOR}{row['sample_id']}", prompt, original.entry_point,
-                           original.canonical_solution, original.test))
+        out.append(
+            Problem(
+                f"{original.task_id}{SEPARATOR}{row['sample_id']}",
+                prompt,
+                original.entry_point,
+                original.canonical_solution,
+                original.test,
+            )
+        )
     return ProblemSet(f"{problems.name}-backtranslated", out)
 
 
@@ -45,9 +52,17 @@ def original_task(task_id: str) -> str:
     return task_id.rsplit(SEPARATOR, 1)[0]
 
 
-def backtranslate(problems: ProblemSet, docstrings_path: Path, generator: Generator, params: SamplingParams,
-                  n: int, out_dir: Path, executor: Executor, limits: Limits | None = None,
-                  ks: list[int] | None = None) -> EvaluationResult:
+def backtranslate(
+    problems: ProblemSet,
+    docstrings_path: Path,
+    generator: Generator,
+    params: SamplingParams,
+    n: int,
+    out_dir: Path,
+    executor: Executor,
+    limits: Limits | None = None,
+    ks: list[int] | None = None,
+) -> EvaluationResult:
     """Regenerate n code samples per generated docstring and judge them (resumable under out_dir).
 
     Writes out_dir/backtranslation.jsonl: each generated docstring beside the original, with its code pass rate.
@@ -61,6 +76,15 @@ def backtranslate(problems: ProblemSet, docstrings_path: Path, generator: Genera
         for row in read_docstrings(docstrings_path):
             key = f"{row['task_id']}{SEPARATOR}{row['sample_id']}"
             if key in per:
-                fh.write(json.dumps({**row, "backtranslated_task_id": key, "code_samples": len(per[key]),
-                                     "code_passed": sum(per[key])}) + "\n")
+                fh.write(
+                    json.dumps(
+                        {
+                            **row,
+                            "backtranslated_task_id": key,
+                            "code_samples": len(per[key]),
+                            "code_passed": sum(per[key]),
+                        }
+                    )
+                    + "\n"
+                )
     return result

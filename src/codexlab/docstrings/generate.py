@@ -30,8 +30,9 @@ def _renderer(generator: Generator) -> ChatRenderer:
     return inner
 
 
-def docstring_samples(problem: Problem, generator: Generator, params: SamplingParams, n: int, seed: int,
-                      prompt_format: str) -> Iterator[tuple[str, Sample]]:
+def docstring_samples(
+    problem: Problem, generator: Generator, params: SamplingParams, n: int, seed: int, prompt_format: str
+) -> Iterator[tuple[str, Sample]]:
     """(docstring, raw sample) pairs for one problem in the given prompt format."""
     if prompt_format == "chat":
         renderer = _renderer(generator)
@@ -47,9 +48,15 @@ def docstring_samples(problem: Problem, generator: Generator, params: SamplingPa
         raise ValueError(f"unknown prompt format {prompt_format!r}; choose one of {PROMPT_FORMATS}")
 
 
-def generate_docstrings(problems: ProblemSet, generator: Generator, params: SamplingParams, n: int,
-                        out_path: Path, prompt_format: str = "chat",
-                        on_sample: Callable[[str, int], None] | None = None) -> int:
+def generate_docstrings(
+    problems: ProblemSet,
+    generator: Generator,
+    params: SamplingParams,
+    n: int,
+    out_path: Path,
+    prompt_format: str = "chat",
+    on_sample: Callable[[str, int], None] | None = None,
+) -> int:
     """Write n generated docstrings per problem (those with a docstring to compare against); return how many
     were generated. Sample i uses seed params.seed + i, so a resumed run writes what an uninterrupted one would."""
     done = existing_sample_ids(out_path)
@@ -63,15 +70,24 @@ def generate_docstrings(problems: ProblemSet, generator: Generator, params: Samp
                 continue
             original = split_prompt(problem).docstring
             first = missing[0]
-            for offset, (doc, s) in enumerate(docstring_samples(problem, generator, params, n - first,
-                                                                params.seed + first, prompt_format)):
+            for offset, (doc, s) in enumerate(
+                docstring_samples(problem, generator, params, n - first, params.seed + first, prompt_format)
+            ):
                 i = first + offset
                 if i in have:
                     continue
-                out.write({"task_id": task_id, "sample_id": i, "original_docstring": original,
-                           "generated_docstring": doc, "prompt_format": prompt_format,
-                           "raw": s.raw_text if s.raw_text is not None else s.completion,
-                           "finish_reason": s.finish_reason, "model": generator.model_id})
+                out.write(
+                    {
+                        "task_id": task_id,
+                        "sample_id": i,
+                        "original_docstring": original,
+                        "generated_docstring": doc,
+                        "prompt_format": prompt_format,
+                        "raw": s.raw_text if s.raw_text is not None else s.completion,
+                        "finish_reason": s.finish_reason,
+                        "model": generator.model_id,
+                    }
+                )
                 made += 1
                 if on_sample:
                     on_sample(task_id, i)

@@ -28,14 +28,20 @@ class PromptParts:
 def split_prompt(problem: Problem) -> PromptParts:
     """Locate the entry point's docstring; ValueError if the prompt has none (or it shares the def's line)."""
     tree = ast.parse(problem.prompt)
-    funcs = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
-             and n.name == problem.entry_point]
+    funcs = [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name == problem.entry_point
+    ]
     if not funcs:
         raise ValueError(f"{problem.task_id}: no function {problem.entry_point!r} in the prompt")
     fn = funcs[-1]
     # the first string statement: usually the body's first, but some prompts put an import before it
-    strings = [s for s in fn.body if isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)
-               and isinstance(s.value.value, str)]
+    strings = [
+        s
+        for s in fn.body
+        if isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant) and isinstance(s.value.value, str)
+    ]
     if not strings:
         raise ValueError(f"{problem.task_id}: {problem.entry_point!r} has no docstring")
     first = strings[0]
@@ -48,7 +54,7 @@ def split_prompt(problem: Problem) -> PromptParts:
     return PromptParts(
         before="".join(lines[: first.lineno - 1]),
         docstring=inspect.cleandoc(first.value.value),
-        after="".join(lines[first.end_lineno:]),
+        after="".join(lines[first.end_lineno :]),
         indent=indent,
     )
 

@@ -55,7 +55,7 @@ def run_program(stdin_text: str) -> str:
 
 '''
 
-_STDIN_TEST = '''
+_STDIN_TEST = """
 import json as _json
 
 _CASES = _json.loads({cases!r})
@@ -71,7 +71,7 @@ def check(candidate):
     for i, (data, expected) in enumerate(_CASES):
         got = candidate(data)
         assert _same_output(got, expected), f"case {{i}}: expected {{expected[:80]!r}}, got {{got[:80]!r}}"
-'''
+"""
 
 _CALL_HELPER = '''def call_solution(*args):
     """Judge helper: call Solution().{fn_name} with args."""
@@ -80,7 +80,7 @@ _CALL_HELPER = '''def call_solution(*args):
 
 '''
 
-_CALL_TEST = '''
+_CALL_TEST = """
 import copy as _copy
 import json as _json
 
@@ -99,7 +99,7 @@ def check(candidate):
     for i, (args, expected) in enumerate(_CASES):
         got = candidate(*_copy.deepcopy(args))
         assert _same_result(got, expected), f"case {{i}}: expected {{expected!r:.80}}, got {{got!r:.80}}"
-'''
+"""
 
 
 def _docstring(text: str, indent: str) -> str:
@@ -171,10 +171,10 @@ def _compiles(source: str) -> bool:
     return True
 
 
-def _stdin_problem(task_id: str, question: str, inputs: list[str], outputs: list[str],
-                   solutions: list[str]) -> Problem:
-    prompt = (f"{_STDIN_HELPER}def main() -> None:\n"
-              f'    """\n{_docstring(question, "    ")}\n\n    {INSTRUCTION}\n    """\n')
+def _stdin_problem(task_id: str, question: str, inputs: list[str], outputs: list[str], solutions: list[str]) -> Problem:
+    prompt = (
+        f'{_STDIN_HELPER}def main() -> None:\n    """\n{_docstring(question, "    ")}\n\n    {INSTRUCTION}\n    """\n'
+    )
     body = ""
     for program in solutions:
         indented = textwrap.indent(_expand_leading_tabs(program.strip("\n")), "    ") + "\n"
@@ -201,8 +201,17 @@ def _method_body(solution: str, fn_name: str, indent: str) -> str:
     return ""
 
 
-def _call_problem(task_id: str, question: str, starter: str, fn_name: str, inputs: list[Any],
-                  outputs: list[Any], solutions: list[str], path: Path, lineno: int) -> Problem:
+def _call_problem(
+    task_id: str,
+    question: str,
+    starter: str,
+    fn_name: str,
+    inputs: list[Any],
+    outputs: list[Any],
+    solutions: list[str],
+    path: Path,
+    lineno: int,
+) -> Problem:
     starter = _expand_leading_tabs(starter).rstrip() + "\n"
     header = [ln for ln in starter.splitlines() if ln.strip()][-1]
     indent = header[: len(header) - len(header.lstrip())] + "    "
@@ -254,8 +263,9 @@ def load_apps(path: str | Path, name: str | None = None) -> ProblemSet:
     for lineno, obj in read_jsonl(path):
         problem = apps_problem(obj, path, lineno)
         if problem.task_id in seen:
-            raise InputError(path, f"duplicate problem_id {problem.task_id!r} (first on line "
-                             f"{seen[problem.task_id]})", lineno)
+            raise InputError(
+                path, f"duplicate problem_id {problem.task_id!r} (first on line {seen[problem.task_id]})", lineno
+            )
         seen[problem.task_id] = lineno
         problems.append(problem)
     if not problems:

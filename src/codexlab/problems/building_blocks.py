@@ -36,14 +36,20 @@ class Step:
 
 def _remove_letter(rng: random.Random) -> Step:
     c = rng.choice(_LETTERS)
-    return Step(f"remove every occurrence of the lowercase letter '{c}'", f"s = s.replace('{c}', '')",
-                lambda s: "".join(ch for ch in s if ch != c))
+    return Step(
+        f"remove every occurrence of the lowercase letter '{c}'",
+        f"s = s.replace('{c}', '')",
+        lambda s: "".join(ch for ch in s if ch != c),
+    )
 
 
 def _replace_spaces(rng: random.Random) -> Step:
     c = rng.choice(_SPACE_FILLERS)
-    return Step(f"replace every space with '{c}'", f"s = s.replace(' ', '{c}')",
-                lambda s: "".join(c if ch == " " else ch for ch in s))
+    return Step(
+        f"replace every space with '{c}'",
+        f"s = s.replace(' ', '{c}')",
+        lambda s: "".join(c if ch == " " else ch for ch in s),
+    )
 
 
 def _lowercase(rng: random.Random) -> Step:
@@ -52,66 +58,101 @@ def _lowercase(rng: random.Random) -> Step:
 
 def _trim_ends(rng: random.Random) -> Step:
     k = rng.randint(1, 3)
-    return Step(f"remove the first {k} and the last {k} characters (nothing is left if the string has at "
-                f"most {2 * k} characters)", f"s = s[{k}:-{k}]",
-                lambda s: s[k : len(s) - k] if len(s) > 2 * k else "")
+    return Step(
+        f"remove the first {k} and the last {k} characters (nothing is left if the string has at "
+        f"most {2 * k} characters)",
+        f"s = s[{k}:-{k}]",
+        lambda s: s[k : len(s) - k] if len(s) > 2 * k else "",
+    )
 
 
 def _remove_vowels(rng: random.Random) -> Step:
-    return Step("remove all vowels (a, e, i, o, u, in either case)",
-                "s = ''.join(c for c in s if c.lower() not in 'aeiou')",
-                lambda s: "".join(ch for ch in s if ch not in "aeiouAEIOU"))
+    return Step(
+        "remove all vowels (a, e, i, o, u, in either case)",
+        "s = ''.join(c for c in s if c.lower() not in 'aeiou')",
+        lambda s: "".join(ch for ch in s if ch not in "aeiouAEIOU"),
+    )
 
 
 def _every_third(rng: random.Random) -> Step:
-    return Step("remove every third character (the 3rd, 6th, 9th, ...)",
-                "s = ''.join(c for i, c in enumerate(s) if i % 3 != 2)",
-                lambda s: "".join(s[i] for i in range(len(s)) if (i + 1) % 3))
+    return Step(
+        "remove every third character (the 3rd, 6th, 9th, ...)",
+        "s = ''.join(c for i, c in enumerate(s) if i % 3 != 2)",
+        lambda s: "".join(s[i] for i in range(len(s)) if (i + 1) % 3),
+    )
 
 
 def _first_half_chars(rng: random.Random) -> Step:
-    return Step("drop the last half of the string, keeping its first len(s) // 2 characters",
-                "s = s[:len(s) // 2]", lambda s: s[0 : len(s) // 2])
+    return Step(
+        "drop the last half of the string, keeping its first len(s) // 2 characters",
+        "s = s[:len(s) // 2]",
+        lambda s: s[0 : len(s) // 2],
+    )
 
 
 def _triple_spaces(rng: random.Random) -> Step:
-    return Step("replace every space with three spaces", "s = s.replace(' ', '   ')",
-                lambda s: "".join("   " if ch == " " else ch for ch in s))
+    return Step(
+        "replace every space with three spaces",
+        "s = s.replace(' ', '   ')",
+        lambda s: "".join("   " if ch == " " else ch for ch in s),
+    )
 
 
 def _reverse_words(rng: random.Random) -> Step:
-    return Step("split the string on single spaces into words and reverse the order of the words",
-                "s = ' '.join(s.split(' ')[::-1])", lambda s: " ".join(reversed(s.split(" "))))
+    return Step(
+        "split the string on single spaces into words and reverse the order of the words",
+        "s = ' '.join(s.split(' ')[::-1])",
+        lambda s: " ".join(reversed(s.split(" "))),
+    )
 
 
 def _drop_first_half_words(rng: random.Random) -> Step:
-    return Step("split the string on single spaces into words and drop the first len(words) // 2 words",
-                "s = ' '.join(s.split(' ')[len(s.split(' ')) // 2:])",
-                lambda s: " ".join(s.split(" ")[len(s.split(" ")) // 2 :]))
+    return Step(
+        "split the string on single spaces into words and drop the first len(words) // 2 words",
+        "s = ' '.join(s.split(' ')[len(s.split(' ')) // 2:])",
+        lambda s: " ".join(s.split(" ")[len(s.split(" ")) // 2 :]),
+    )
 
 
 def _add_word(rng: random.Random) -> Step:
     w = rng.choice(_EXTRA_WORDS)
-    return Step(f"split the string on single spaces into words and add the word '{w}' after every word",
-                f"s = ' '.join(w + ' {w}' for w in s.split(' '))",
-                lambda s: " ".join(x for word in s.split(" ") for x in (word, w)))
+    return Step(
+        f"split the string on single spaces into words and add the word '{w}' after every word",
+        f"s = ' '.join(w + ' {w}' for w in s.split(' '))",
+        lambda s: " ".join(x for word in s.split(" ") for x in (word, w)),
+    )
 
 
 def _alternate_case(rng: random.Random) -> Step:
-    return Step("make every other character uppercase, starting with the first (the 1st, 3rd, 5th, ...)",
-                "s = ''.join(c.upper() if i % 2 == 0 else c for i, c in enumerate(s))",
-                lambda s: "".join(s[i].upper() if i % 2 == 0 else s[i] for i in range(len(s))))
+    return Step(
+        "make every other character uppercase, starting with the first (the 1st, 3rd, 5th, ...)",
+        "s = ''.join(c.upper() if i % 2 == 0 else c for i, c in enumerate(s))",
+        lambda s: "".join(s[i].upper() if i % 2 == 0 else s[i] for i in range(len(s))),
+    )
 
 
 def _strip_punctuation(rng: random.Random) -> Step:
-    return Step("delete all exclamation points, question marks and periods",
-                "s = s.replace('!', '').replace('?', '').replace('.', '')",
-                lambda s: "".join(ch for ch in s if ch not in "!?."))
+    return Step(
+        "delete all exclamation points, question marks and periods",
+        "s = s.replace('!', '').replace('?', '').replace('.', '')",
+        lambda s: "".join(ch for ch in s if ch not in "!?."),
+    )
 
 
 OPERATIONS: tuple[Callable[[random.Random], Step], ...] = (
-    _remove_letter, _replace_spaces, _lowercase, _trim_ends, _remove_vowels, _every_third, _first_half_chars,
-    _triple_spaces, _reverse_words, _drop_first_half_words, _add_word, _alternate_case, _strip_punctuation,
+    _remove_letter,
+    _replace_spaces,
+    _lowercase,
+    _trim_ends,
+    _remove_vowels,
+    _every_third,
+    _first_half_chars,
+    _triple_spaces,
+    _reverse_words,
+    _drop_first_half_words,
+    _add_word,
+    _alternate_case,
+    _strip_punctuation,
 )
 MAX_STEPS = len(OPERATIONS)
 
@@ -130,8 +171,10 @@ def _random_input(rng: random.Random) -> str:
 
 def _problem(task_id: str, steps: list[Step], inputs: list[str]) -> Problem:
     lines = "".join(f"    {i}. {st.text}\n" for i, st in enumerate(steps, start=1))
-    prompt = (f"def {ENTRY_POINT}(s: str) -> str:\n"
-              f'    """Apply these steps to the string s, in order, and return the result:\n{lines}    """\n')
+    prompt = (
+        f"def {ENTRY_POINT}(s: str) -> str:\n"
+        f'    """Apply these steps to the string s, in order, and return the result:\n{lines}    """\n'
+    )
     solution = "".join(f"    {st.code}\n" for st in steps) + "    return s\n"
     asserts = []
     for text in inputs:
@@ -152,8 +195,9 @@ def building_block_problem(seed: int, length: int, index: int) -> Problem:
     return _problem(f"BuildingBlocks/{length}/{index}", steps, inputs)
 
 
-def generate_building_blocks(n_per_length: int = 10, lengths: Iterable[int] = range(1, 11),
-                             seed: int = 0) -> ProblemSet:
+def generate_building_blocks(
+    n_per_length: int = 10, lengths: Iterable[int] = range(1, 11), seed: int = 0
+) -> ProblemSet:
     """n_per_length problems for each chain length; same arguments, same problems, on any machine."""
     if isinstance(n_per_length, bool) or not isinstance(n_per_length, int) or n_per_length < 1:
         raise ValueError(f"n_per_length must be a positive integer, got {n_per_length!r}")

@@ -42,16 +42,20 @@ class LoRALinear(nn.Module):
         return (self.lora_b @ self.lora_a).detach() * self.scale
 
 
-def add_lora(model: nn.Module, targets: Iterable[str] = ATTENTION_PROJECTIONS, rank: int = 8,
-             alpha: float = 16.0) -> dict[str, LoRALinear]:
+def add_lora(
+    model: nn.Module, targets: Iterable[str] = ATTENTION_PROJECTIONS, rank: int = 8, alpha: float = 16.0
+) -> dict[str, LoRALinear]:
     """Freeze every parameter of `model` and wrap each `nn.Linear` whose name ends in one of `targets`.
 
     Returns the wrapped layers by their module names (e.g. "model.layers.0.self_attn.q_proj")."""
     suffixes = tuple(targets)
     for p in model.parameters():
         p.requires_grad_(False)
-    chosen = [(name, mod) for name, mod in model.named_modules()
-              if isinstance(mod, nn.Linear) and name.split(".")[-1] in suffixes]
+    chosen = [
+        (name, mod)
+        for name, mod in model.named_modules()
+        if isinstance(mod, nn.Linear) and name.split(".")[-1] in suffixes
+    ]
     if not chosen:
         raise ValueError(f"no nn.Linear layer named {', '.join(suffixes)} in the model")
     wrapped: dict[str, LoRALinear] = {}

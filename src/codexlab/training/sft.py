@@ -47,14 +47,15 @@ def build_example(prompt_ids: Sequence[int], solution_ids: Sequence[int], max_le
     if max_len < 2:
         raise ValueError("max_len must be at least 2")
     solution = list(solution_ids)[: max_len - 1]
-    prompt = list(prompt_ids)[-(max_len - len(solution)):] if prompt_ids else []
+    prompt = list(prompt_ids)[-(max_len - len(solution)) :] if prompt_ids else []
     if not prompt:
         raise ValueError("an example needs at least one prompt token to condition on")
     return SFTExample(prompt + solution, [IGNORE_INDEX] * len(prompt) + solution, len(prompt))
 
 
-def problem_example(problem: Problem, encode: Callable[[str], list[int]], max_len: int,
-                    eos_id: int | None = None) -> SFTExample:
+def problem_example(
+    problem: Problem, encode: Callable[[str], list[int]], max_len: int, eos_id: int | None = None
+) -> SFTExample:
     """A problem's prompt and canonical solution (plus an end-of-text token, so the model learns to stop)."""
     solution = encode(problem.canonical_solution) + ([eos_id] if eos_id is not None else [])
     return build_example(encode(problem.prompt), solution, max_len)
@@ -75,8 +76,7 @@ def collate(examples: Sequence[SFTExample], pad_id: int = 0) -> tuple[torch.Tens
 
 def masked_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     """Mean cross-entropy over the positions whose target is not -100 (the solution tokens)."""
-    return F.cross_entropy(logits.float().reshape(-1, logits.size(-1)), targets.reshape(-1),
-                           ignore_index=IGNORE_INDEX)
+    return F.cross_entropy(logits.float().reshape(-1, logits.size(-1)), targets.reshape(-1), ignore_index=IGNORE_INDEX)
 
 
 @dataclass
@@ -86,9 +86,13 @@ class SFTResult:
     seconds: float
 
     def to_dict(self) -> dict[str, Any]:
-        return {"steps": self.steps, "losses": self.losses, "seconds": round(self.seconds, 2),
-                "first_loss": self.losses[0] if self.losses else None,
-                "last_loss": self.losses[-1] if self.losses else None}
+        return {
+            "steps": self.steps,
+            "losses": self.losses,
+            "seconds": round(self.seconds, 2),
+            "first_loss": self.losses[0] if self.losses else None,
+            "last_loss": self.losses[-1] if self.losses else None,
+        }
 
 
 def solution_loss(model: nn.Module, examples: Sequence[SFTExample], pad_id: int = 0) -> float:
@@ -105,9 +109,16 @@ def solution_loss(model: nn.Module, examples: Sequence[SFTExample], pad_id: int 
     return total / count if count else math.nan
 
 
-def train_sft(model: nn.Module, examples: Sequence[SFTExample], steps: int, lr: float = 1e-5,
-              batch_size: int = 4, pad_id: int = 0, seed: int = 0,
-              on_step: Callable[[int, float], None] | None = None) -> SFTResult:
+def train_sft(
+    model: nn.Module,
+    examples: Sequence[SFTExample],
+    steps: int,
+    lr: float = 1e-5,
+    batch_size: int = 4,
+    pad_id: int = 0,
+    seed: int = 0,
+    on_step: Callable[[int, float], None] | None = None,
+) -> SFTResult:
     """AdamW on the masked loss for `steps` batches drawn in shuffled epochs; returns each step's loss."""
     if not examples:
         raise ValueError("no training examples")
@@ -139,10 +150,20 @@ def train_sft(model: nn.Module, examples: Sequence[SFTExample], steps: int, lr: 
     return SFTResult(steps, losses, time.monotonic() - started)
 
 
-def finetune_hf(init_from: str | Path, problems: Sequence[Problem], out_dir: Path, steps: int,
-                lr: float = 1e-5, batch_size: int = 4, max_len: int = 512, seed: int = 0,
-                lora_rank: int | None = None, lora_alpha: float = 16.0,
-                on_step: Callable[[int, float], None] | None = None, end_token: bool = True) -> dict[str, Any]:
+def finetune_hf(
+    init_from: str | Path,
+    problems: Sequence[Problem],
+    out_dir: Path,
+    steps: int,
+    lr: float = 1e-5,
+    batch_size: int = 4,
+    max_len: int = 512,
+    seed: int = 0,
+    lora_rank: int | None = None,
+    lora_alpha: float = 16.0,
+    on_step: Callable[[int, float], None] | None = None,
+    end_token: bool = True,
+) -> dict[str, Any]:
     """Fine-tune a transformers causal LM (a checkpoint directory or .gguf) on problems' solutions and save it.
 
     Full fine-tuning by default; with `lora_rank`, LoRA on the attention projections (merged afterwards).
@@ -183,11 +204,19 @@ def finetune_hf(init_from: str | Path, problems: Sequence[Problem], out_dir: Pat
         saved = write_merged_gguf(path, {k: v.float().numpy() for k, v in deltas.items()}, out_dir / "model.gguf")
     else:
         saved = export_hf(model, out_dir)
-    report = {"init_from": str(init_from), "problems": len(examples), "lr": lr, "batch_size": batch_size,
-              "max_len": max_len, "end_token": end_token,
-              "method": f"lora r={lora_rank} alpha={lora_alpha}" if lora_rank else "full",
-              "trainable_parameters": trainable,
-              "saved": str(saved), "solution_loss_before": round(before, 5),
-              "solution_loss_after": round(after, 5), **result.to_dict()}
+    report = {
+        "init_from": str(init_from),
+        "problems": len(examples),
+        "lr": lr,
+        "batch_size": batch_size,
+        "max_len": max_len,
+        "end_token": end_token,
+        "method": f"lora r={lora_rank} alpha={lora_alpha}" if lora_rank else "full",
+        "trainable_parameters": trainable,
+        "saved": str(saved),
+        "solution_loss_before": round(before, 5),
+        "solution_loss_after": round(after, 5),
+        **result.to_dict(),
+    }
     (out_dir / "sft.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return report

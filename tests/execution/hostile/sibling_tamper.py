@@ -1,7 +1,10 @@
 # ruff: noqa
 # attack: reach the next sample's waiting process (signal it, ptrace it, write its memory); passes if any worked
 import ctypes, os, signal
+
 libc = ctypes.CDLL(None, use_errno=True)
+
+
 def add(a, b):
     hit = False
     for name in os.listdir("/proc"):

@@ -60,8 +60,7 @@ def run_tests(framework: str, root: Path, tests: list[str], tracer: CallTracer) 
 
         start = tests[0] if tests else str(root)
         with tracer:
-            prog = unittest.main(module=None, argv=["unittest", "discover", "-s", start, "-t", str(root)],
-                                 exit=False)
+            prog = unittest.main(module=None, argv=["unittest", "discover", "-s", start, "-t", str(root)], exit=False)
         return 0 if prog.result.wasSuccessful() else 1
     import pytest
 
@@ -119,8 +118,7 @@ def harvest_in_process(config: dict[str, Any]) -> dict[str, Any]:
     test_seconds = time.monotonic() - start
     functions: list[dict[str, Any]] = []
     for code, module in sorted(tracer.generators.items(), key=lambda c: (c[0].co_filename, c[0].co_firstlineno)):
-        functions.append(_row(code.co_filename, code.co_firstlineno, code.co_qualname, module, 0,
-                              reason="generator"))
+        functions.append(_row(code.co_filename, code.co_firstlineno, code.co_qualname, module, 0, reason="generator"))
     for trace in sorted(tracer.functions.values(), key=lambda t: (t.code.co_filename, t.code.co_firstlineno)):
         module = str(trace.module_globals.get("__name__", "?"))
         row = _row(trace.code.co_filename, trace.code.co_firstlineno, trace.qualname, module, trace.calls)

@@ -150,8 +150,9 @@ class Resolver:
         if isinstance(value, ModuleType):
             if not self.scope.module_importable(value):
                 raise Dropped("uses a module that is not importable outside the project")
-            self.imports.add(f"import {value.__name__}" if value.__name__ == name
-                             else f"import {value.__name__} as {name}")
+            self.imports.add(
+                f"import {value.__name__}" if value.__name__ == name else f"import {value.__name__} as {name}"
+            )
         elif isinstance(value, FunctionType) and self.scope.in_project(value.__code__.co_filename):
             self._helper(name, value)
         elif isinstance(value, re.Pattern):
@@ -227,8 +228,7 @@ def split_function(fn: FunctionType) -> tuple[str, str, ast.FunctionDef]:
     return prompt, solution, node
 
 
-def extract(trace: FunctionTrace, scope: Scope,
-            replay: Callable[[FunctionType, FunctionTrace], int]) -> Pieces:
+def extract(trace: FunctionTrace, scope: Scope, replay: Callable[[FunctionType, FunctionTrace], int]) -> Pieces:
     """Build the problem pieces for one traced function, or raise Dropped with the first reason that applies.
 
     `replay` calls the recorded calls again and drops those that raise or give another result.

@@ -56,10 +56,16 @@ class HarvestReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "root": self.root, "traced": self.traced, "kept": self.kept, "dropped": dict(self.dropped.most_common()),
-            "examples": self.examples(), "tests_exit_code": self.tests_exit_code, "test_seconds": self.test_seconds,
-            "functions": [{k: v for k, v in row.items() if k not in ("prompt", "solution", "test")}
-                          for row in self.functions],
+            "root": self.root,
+            "traced": self.traced,
+            "kept": self.kept,
+            "dropped": dict(self.dropped.most_common()),
+            "examples": self.examples(),
+            "tests_exit_code": self.tests_exit_code,
+            "test_seconds": self.test_seconds,
+            "functions": [
+                {k: v for k, v in row.items() if k not in ("prompt", "solution", "test")} for row in self.functions
+            ],
         }
 
 
@@ -72,9 +78,15 @@ def _task_id(row: dict[str, Any]) -> str:
     return f"Harvest/{row['module']}.{row['qualname']}"
 
 
-def trace_suite(root: Path, sources: list[Path] | None = None, tests: list[str] | None = None,
-                framework: str = "pytest", max_calls: int = 20, timeout_s: float = 900.0,
-                python: str = sys.executable) -> tuple[dict[str, Any], str]:
+def trace_suite(
+    root: Path,
+    sources: list[Path] | None = None,
+    tests: list[str] | None = None,
+    framework: str = "pytest",
+    max_calls: int = 20,
+    timeout_s: float = 900.0,
+    python: str = sys.executable,
+) -> tuple[dict[str, Any], str]:
     """Run the suite under the tracer in a child process; return its findings and its output's tail."""
     if framework not in FRAMEWORKS:
         raise CodexlabError(f"unknown test framework {framework!r}; choose one of {', '.join(FRAMEWORKS)}")
@@ -87,16 +99,27 @@ def trace_suite(root: Path, sources: list[Path] | None = None, tests: list[str] 
     tests = [_absolute_test_path(t) for t in tests or []]
     with tempfile.TemporaryDirectory(prefix="codexlab-harvest-") as tmp:
         out = Path(tmp) / "found.json"
-        config = {"root": str(root.resolve()), "sources": [str(Path(s).resolve()) for s in sources or []],
-                  "import_paths": isolated_sys_path(python),
-                  "tests": tests or [], "framework": framework, "max_calls": max_calls, "out": str(out)}
+        config = {
+            "root": str(root.resolve()),
+            "sources": [str(Path(s).resolve()) for s in sources or []],
+            "import_paths": isolated_sys_path(python),
+            "tests": tests or [],
+            "framework": framework,
+            "max_calls": max_calls,
+            "out": str(out),
+        }
         cfg = Path(tmp) / "config.json"
         cfg.write_text(json.dumps(config))
         try:
             # started in the scratch folder: `-m` puts the start folder first on sys.path, and a package
             # folder's own modules (say a `_socket.py`) must not shadow the standard library's
-            proc = subprocess.run([python, "-m", "codexlab.problems.harvest._runner", str(cfg)], cwd=tmp,
-                                  capture_output=True, text=True, timeout=timeout_s)
+            proc = subprocess.run(
+                [python, "-m", "codexlab.problems.harvest._runner", str(cfg)],
+                cwd=tmp,
+                capture_output=True,
+                text=True,
+                timeout=timeout_s,
+            )
         except subprocess.TimeoutExpired:
             raise CodexlabError(f"the test suite under {root} ran longer than {timeout_s:.0f}s") from None
         tail = (proc.stdout + proc.stderr)[-4000:]
@@ -104,15 +127,19 @@ def trace_suite(root: Path, sources: list[Path] | None = None, tests: list[str] 
             raise CodexlabError(f"tracing the test suite under {root} failed (exit {proc.returncode}):\n{tail}")
         found = json.loads(out.read_text())
         if framework == "pytest" and found["tests_exit_code"] in (PYTEST_USAGE_ERROR, PYTEST_NO_TESTS):
-            raise CodexlabError(f"pytest found no tests to run under {root} (exit {found['tests_exit_code']}):"
-                                f"\n{tail}")
+            raise CodexlabError(f"pytest found no tests to run under {root} (exit {found['tests_exit_code']}):\n{tail}")
         return found, tail
 
 
 def isolated_sys_path(python: str) -> list[str]:
     """sys.path of `python -I`, as executors start it: what a problem's preamble may import."""
-    out = subprocess.run([python, "-I", "-c", "import json, sys; print(json.dumps(sys.path))"],
-                         capture_output=True, text=True, check=True, timeout=60)
+    out = subprocess.run(
+        [python, "-I", "-c", "import json, sys; print(json.dumps(sys.path))"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     return [p for p in json.loads(out.stdout) if p]
 
 
@@ -130,9 +157,16 @@ def verify(problems: list[Problem], executor: Executor, limits: Limits) -> dict[
     return {key: f"{v.status.value}: {v.detail}" for key, v in executor.map(jobs) if not v.passed}
 
 
-def harvest(root: str | Path, sources: list[Path] | None = None, tests: list[str] | None = None,
-            framework: str = "pytest", executor: Executor | None = None, limits: Limits | None = None,
-            max_calls: int = 20, timeout_s: float = 900.0) -> HarvestReport:
+def harvest(
+    root: str | Path,
+    sources: list[Path] | None = None,
+    tests: list[str] | None = None,
+    framework: str = "pytest",
+    executor: Executor | None = None,
+    limits: Limits | None = None,
+    max_calls: int = 20,
+    timeout_s: float = 900.0,
+) -> HarvestReport:
     """Trace the suite, build problems from kept functions, keep those whose canonical solution passes."""
     found, tail = trace_suite(Path(root), sources, tests, framework, max_calls, timeout_s)
     rows: list[dict[str, Any]] = found["functions"]
@@ -156,5 +190,6 @@ def harvest(root: str | Path, sources: list[Path] | None = None, tests: list[str
         by_id[task_id]["reason"] = f"canonical solution fails its recorded tests ({why})"
     dropped = Counter(reason_category(r["reason"]) for r in rows if r.get("reason"))
     kept = [p for p in candidates if p.task_id not in failures]
-    return HarvestReport(str(root), found["tests_exit_code"], found["test_seconds"], rows,
-                         ProblemSet("harvest", kept), tail, dropped)
+    return HarvestReport(
+        str(root), found["tests_exit_code"], found["test_seconds"], rows, ProblemSet("harvest", kept), tail, dropped
+    )

@@ -21,22 +21,83 @@ CO_OPTIMIZED, CO_VARARGS, CO_VARKEYWORDS = 0x01, 0x04, 0x08
 CO_GENERATOR_LIKE = 0x20 | 0x80 | 0x100 | 0x200  # generator, coroutine, iterable coroutine, async generator
 
 # Modules whose every function has effects beyond its result: I/O, processes, clocks, randomness.
-IMPURE_MODULES = frozenset({
-    "os", "posix", "nt", "io", "_io", "socket", "_socket", "ssl", "select", "selectors", "subprocess",
-    "_posixsubprocess", "signal", "shutil", "tempfile", "pathlib", "glob", "time", "random", "_random",
-    "secrets", "uuid", "_uuid", "threading", "multiprocessing", "asyncio", "logging", "urllib.request",
-    "http.client", "http.server", "sqlite3", "_sqlite3", "getpass", "webbrowser", "warnings", "_warnings",
-})
-IMPURE_BUILTINS = frozenset({"print", "input", "open", "exec", "eval", "setattr", "delattr", "breakpoint",
-                             "globals", "locals", "vars", "id", "hash", "__import__"})
-PURE_SYS = frozenset({"getrecursionlimit", "getsizeof", "intern", "getdefaultencoding",
-                      "getfilesystemencoding", "_getframe"})
+IMPURE_MODULES = frozenset(
+    {
+        "os",
+        "posix",
+        "nt",
+        "io",
+        "_io",
+        "socket",
+        "_socket",
+        "ssl",
+        "select",
+        "selectors",
+        "subprocess",
+        "_posixsubprocess",
+        "signal",
+        "shutil",
+        "tempfile",
+        "pathlib",
+        "glob",
+        "time",
+        "random",
+        "_random",
+        "secrets",
+        "uuid",
+        "_uuid",
+        "threading",
+        "multiprocessing",
+        "asyncio",
+        "logging",
+        "urllib.request",
+        "http.client",
+        "http.server",
+        "sqlite3",
+        "_sqlite3",
+        "getpass",
+        "webbrowser",
+        "warnings",
+        "_warnings",
+    }
+)
+IMPURE_BUILTINS = frozenset(
+    {
+        "print",
+        "input",
+        "open",
+        "exec",
+        "eval",
+        "setattr",
+        "delattr",
+        "breakpoint",
+        "globals",
+        "locals",
+        "vars",
+        "id",
+        "hash",
+        "__import__",
+    }
+)
+PURE_SYS = frozenset(
+    {"getrecursionlimit", "getsizeof", "intern", "getdefaultencoding", "getfilesystemencoding", "_getframe"}
+)
 IMPURE_DATETIME = frozenset({"now", "today", "utcnow", "fromtimestamp", "utcfromtimestamp"})
 PURE_IO_TYPES = frozenset({"StringIO", "BytesIO"})
 # Pure functions that live in otherwise impure modules (path and bytes conversions, not system calls).
-PURE_CALLS = frozenset({"posix.fspath", "nt.fspath", "os.fspath", "os.fsencode", "os.fsdecode", "os._fspath",
-                        "os._get_exports_list", "asyncio.coroutines.iscoroutinefunction",
-                        "asyncio.coroutines._is_coroutine"})
+PURE_CALLS = frozenset(
+    {
+        "posix.fspath",
+        "nt.fspath",
+        "os.fspath",
+        "os.fsencode",
+        "os.fsdecode",
+        "os._fspath",
+        "os._get_exports_list",
+        "asyncio.coroutines.iscoroutinefunction",
+        "asyncio.coroutines._is_coroutine",
+    }
+)
 
 
 def _module_of(fn: Any) -> tuple[str, str]:
@@ -207,8 +268,7 @@ class CallTracer:
                 trace.nonliteral_args += 1
             else:
                 args = (*bound[0], *bound[1].values())
-                src = (pos_src, {k: v for k, v in kw_src.items() if v is not None},
-                       [repr(a) for a in args])
+                src = (pos_src, {k: v for k, v in kw_src.items() if v is not None}, [repr(a) for a in args])
         self._stack.append(_Active(frame, trace, args, src))
 
     def _exit(self, active: _Active, result: Any) -> None:
