@@ -15,13 +15,14 @@ import pytest
 
 from codexlab.evaluation import evaluate_samples, results_path_for
 from codexlab.execution import ProcessExecutor
-from codexlab.pipeline import LOCK_NAME, RunDirBusy, lock_run_dir, open_run_store, run_config
+from codexlab.pipeline import open_run_store, run_config
+from codexlab.store.lock import LOCK_NAME, RunDirBusy, lock_run_dir
 
 CLI = [sys.executable, "-m", "codexlab.cli.main"]
 
 HOLDER = """
 import sys
-from codexlab.pipeline import lock_run_dir
+from codexlab.store.lock import lock_run_dir
 lock = lock_run_dir(sys.argv[1])
 print("holding", flush=True)
 sys.stdin.read()  # until the test closes our stdin
@@ -144,7 +145,11 @@ def test_lock_nests_in_one_process_and_is_released_by_the_outermost(tmp_path: Pa
     outer = lock_run_dir(tmp_path)
     inner = lock_run_dir(tmp_path)
     inner.release()
-    check = [sys.executable, "-c", "import sys; from codexlab.pipeline import lock_run_dir; lock_run_dir(sys.argv[1])"]
+    check = [
+        sys.executable,
+        "-c",
+        "import sys; from codexlab.store.lock import lock_run_dir; lock_run_dir(sys.argv[1])",
+    ]
     busy = subprocess.run([*check, str(tmp_path)], capture_output=True, text=True, timeout=60)
     assert busy.returncode != 0 and "RunDirBusy" in busy.stderr
     outer.release()

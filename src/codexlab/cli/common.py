@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from codexlab.errors import CodexlabError
@@ -19,6 +20,11 @@ def add_problem_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--problems", metavar="FILE", help="a HumanEval-format JSONL or JSONL.gz file (overrides --dataset)")
     g.add_argument("--limit", type=int, metavar="N", help="only the first N problems")
     g.add_argument("--task-ids", metavar="IDS", help="comma-separated task_ids to keep, e.g. HumanEval/0,HumanEval/5")
+
+
+def load_problems_arg(spec: str) -> ProblemSet:
+    """A problems file if `spec` is an existing path, else a named dataset (e.g. humaneval)."""
+    return load_problems(problems_file=spec) if Path(spec).exists() else load_problems(spec)
 
 
 def load_problem_args(args: argparse.Namespace) -> ProblemSet:

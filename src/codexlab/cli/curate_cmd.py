@@ -10,17 +10,12 @@ from codexlab.cli.common import (
     add_sampling_args,
     emit_json,
     limits_from_args,
+    load_problems_arg,
     make_executor_from_args,
     sampling_params,
 )
 from codexlab.cli.generator_args import generator_from_args
 from codexlab.errors import CodexlabError
-from codexlab.problems import ProblemSet, load_problems
-
-
-def load_problems_arg(spec: str) -> ProblemSet:
-    """A problems file if `spec` is an existing path, else a named dataset (e.g. humaneval)."""
-    return load_problems(problems_file=spec) if Path(spec).exists() else load_problems(spec)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

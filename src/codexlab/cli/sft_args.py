@@ -47,7 +47,7 @@ def add_sft_parser(cmds: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def cmd_sft(args: argparse.Namespace) -> int:
-    from codexlab.cli.curate_cmd import load_problems_arg
+    from codexlab.cli.common import load_problems_arg
     from codexlab.generation.model_files import MODELS, resolve_model
     from codexlab.reports.progress import make_progress
     from codexlab.training.sft import finetune_hf

@@ -13,8 +13,8 @@ from pathlib import Path
 from codexlab.evaluation.evaluate import EvaluationResult
 from codexlab.execution.types import Executor, Limits
 from codexlab.generation.types import Generator, SamplingParams
-from codexlab.pipeline import lock_run_dir
 from codexlab.problems.types import ProblemSet
+from codexlab.store.lock import lock_run_dir
 
 
 def write_problems(path: Path, problems: ProblemSet) -> Path:

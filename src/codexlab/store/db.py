@@ -8,6 +8,8 @@ is what lets an interrupted run resume from the store. synchronous=NORMAL trades
 from __future__ import annotations
 
 import json
+import os
+import platform
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
@@ -55,8 +57,6 @@ class RunStore:
 
     def record_run(self, config: dict[str, Any], host: dict[str, Any] | None = None) -> None:
         """What the run is: its config plus the facts that make it reproducible (problems digest, version, host)."""
-        from codexlab.pipeline import host_facts
-
         self.set_meta(
             config=config,
             problems_digest=config.get("problems_digest"),
@@ -192,7 +192,7 @@ class RunStore:
         return _Transaction(self.db)
 
     def hold(self, lock: Any) -> None:
-        """Keep `lock` (the run directory's, codexlab.pipeline.RunDirLock) until the store is closed."""
+        """Keep `lock` (the run directory's, codexlab.store.lock.RunDirLock) until the store is closed."""
         self._locks.append(lock)
 
     def close(self) -> None:
@@ -235,3 +235,13 @@ class _Transaction:
 def open_store(run_dir: str | Path) -> RunStore:
     """The store of a run directory (created if absent)."""
     return RunStore(Path(run_dir) / STORE_NAME)
+
+
+def host_facts() -> dict[str, Any]:
+    """The machine a run was made on, recorded beside its config (scores depend on the interpreter)."""
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+    }

@@ -16,6 +16,7 @@ from codexlab.execution.types import ExecutionJob, Limits, Verdict
 from codexlab.jsonl import JsonlAppender, read_jsonl, write_jsonl
 from codexlab.problems.types import ProblemSet
 from codexlab.store.db import RunStore, open_store
+from codexlab.store.lock import store_holding_lock
 
 
 def with_sample_ids(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -71,8 +72,6 @@ def import_run_dir(run_dir: str | Path, problems: ProblemSet | None = None) -> R
     Verdicts come from the results file, keyed by the program's content hash (prompt, completion, tests, limits).
     The store holds the run directory's lock until it is closed (RunDirBusy if another process has it).
     """
-    from codexlab.pipeline import store_holding_lock
-
     return store_holding_lock(run_dir, lambda: _import_run_dir(Path(run_dir), problems))
 
 
