@@ -8,7 +8,7 @@ Python str, but no UTF-8 encoding. codexlab never lets such text stop a run:
   holding a surrogate (source is UTF-8), so every executor judges it as a syntax_error.
 - What a sample says about itself (a verdict's detail and traceback, its output) is diagnostic text: `clean`
   replaces each surrogate by its escape (backslashreplace, as Python's own stderr does), so it is valid UTF-8
-  and every store, journal and results file holds exactly what the verdict holds.
+  and every store and results file holds exactly what the verdict holds.
 - Input data (task ids, prompts, completions, sample records) is kept exactly. JSONL files are written by
   `json_line`: UTF-8, with surrogates (only) as \\u escapes, so reading the line back gives the same string.
   SQLite text cannot hold a surrogate either; `to_sql` stores such a string as a BLOB of its surrogatepass

@@ -7,8 +7,9 @@ import pytest
 
 from codexlab.errors import InputError
 from codexlab.evaluation import evaluate_samples, results_path_for
-from codexlab.evaluation.evaluate import verdict_key
-from codexlab.execution import ExecutionJob, ProcessExecutor
+from codexlab.evaluation.evaluate import store_path_for
+from codexlab.execution import ProcessExecutor
+from codexlab.store.db import RunStore
 
 
 class CountingExecutor(ProcessExecutor):
@@ -75,7 +76,16 @@ def test_rerun_costs_nothing(tmp_path: Path, tiny) -> None:
     assert ex.ran == 0 and result.verdicts[0].passed
 
 
-def test_resume_from_interrupted_journal(tmp_path: Path, tiny) -> None:
+class InterruptedExecutor(CountingExecutor):
+    """Stops the evaluation (as Ctrl-C would) after its first verdict has been handed back."""
+
+    def map(self, jobs):
+        for key, verdict in super().map(jobs):
+            yield key, verdict
+            raise KeyboardInterrupt
+
+
+def test_an_interrupted_evaluation_resumes_from_its_store(tmp_path: Path, tiny) -> None:
     samples = write(
         tmp_path / "s.jsonl",
         [
@@ -83,15 +93,12 @@ def test_resume_from_interrupted_journal(tmp_path: Path, tiny) -> None:
             {"task_id": "Tiny/1", "completion": "    return s\n"},
         ],
     )
-    # simulate a crash after the first verdict: only its journal line exists, with a torn second line
-    first = ExecutionJob("", tiny["Tiny/0"], "    return a + b\n")
-    [(key, verdict)] = list(
-        ProcessExecutor(workers=1).map(
-            [ExecutionJob(verdict_key(first, ProcessExecutor()), first.problem, first.completion)]
-        )
-    )
-    journal = Path(f"{results_path_for(samples)}.journal")
-    journal.write_text(json.dumps({"program_hash": key, **verdict.to_dict()}) + "\n" + '{"program_hash": "tor')
+    with pytest.raises(KeyboardInterrupt):
+        evaluate_samples(samples, tiny, InterruptedExecutor())
+    assert not results_path_for(samples).exists()
+    with RunStore(store_path_for(samples)) as store:
+        assert len(store.verdicts()) == 1, "the verdict handed back before the interruption was committed"
+    assert not list(tmp_path.glob("*.journal")), "the store is the only record"
     ex = CountingExecutor()
     result = evaluate_samples(samples, tiny, ex)
     assert ex.ran == 1

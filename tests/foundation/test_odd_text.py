@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from codexlab.evaluation import evaluate_samples, results_path_for
-from codexlab.evaluation.evaluate import write_summary
+from codexlab.evaluation.evaluate import store_path_for, write_summary
 from codexlab.execution import ProcessExecutor
 from codexlab.execution.types import Status, Verdict
 from codexlab.generation.sampling import generate_samples
@@ -87,6 +87,7 @@ def check_run(run_dir: Path, problems: ProblemSet, expected: list[tuple[str, str
     config = run_config(problems, "odd", {"temperature": 0.8}, len(expected), {})
     with open_run_store(run_dir, config, problems) as store:
         result = evaluate_samples(samples, problems, ProcessExecutor(workers=2), store=store)
+        stored = store.verdicts()
     assert len(result.verdicts) == len(expected)
     assert all(isinstance(v.status, Status) for v in result.verdicts)
     results = [obj for _, obj in read_jsonl(results_path_for(samples))]
@@ -94,8 +95,7 @@ def check_run(run_dir: Path, problems: ProblemSet, expected: list[tuple[str, str
     assert [Verdict.from_dict(r) for r in results] == [Verdict.from_dict(v.to_dict()) for v in result.verdicts], (
         "the results file holds exactly the verdicts"
     )
-    journal = [obj for _, obj in read_jsonl(Path(f"{results_path_for(samples)}.journal"))]
-    assert {j["detail"] for j in journal} <= {v.detail for v in result.verdicts}
+    assert {v.detail for v in stored.values()} <= {v.detail for v in result.verdicts}
     summary = result.summary()
     write_summary(run_dir / "summary.json", summary)
     assert json.loads((run_dir / "summary.json").read_text()) == summary
@@ -183,9 +183,9 @@ def test_any_verdict_text_is_stored_as_it_reads(
     assert v.detail == detail or "\\u" in v.detail or "\\x" in v.detail
     scratch_store.add_verdict("h", v)
     assert scratch_store.verdicts() == {"h": v}
-    journal = scratch_store.path.with_name("journal.jsonl")
-    write_jsonl(journal, [{"program_hash": "h", **v.to_dict()}])
-    ((_, back),) = read_jsonl(journal)
+    exported = scratch_store.path.with_name("verdicts.jsonl")
+    write_jsonl(exported, [{"verdict_key": "h", **v.to_dict()}])
+    ((_, back),) = read_jsonl(exported)
     assert Verdict.from_dict(back) == v and Verdict.from_dict(back).result_text == v.result_text
 
 
@@ -212,7 +212,7 @@ def test_cli_judges_a_lone_surrogate_completion(tmp_path: Path, tiny_problems_fi
     samples.write_text(
         '{"task_id": "Tiny/0", "completion": "\\ud800"}\n{"task_id": "Tiny/1", "completion": "    return s[::-1]\\n"}\n'
     )
-    for _ in range(2):  # and a rerun, from the journal
+    for _ in range(2):  # and a rerun, from the store
         proc = codexlab(
             "evaluate", str(samples), "--problems", str(tiny_problems_file), "--unsafe", "--json", cwd=tmp_path
         )
@@ -232,16 +232,24 @@ def test_cli_judges_a_lone_surrogate_exception_and_keeps_the_verdict(tmp_path: P
         + json.dumps({"task_id": "Tiny/0", "completion": "    return a + b\n"})
         + "\n"
     )
-    journal = Path(f"{results_path_for(samples)}.journal")
+    store = store_path_for(samples)
+
+    def judged() -> list[tuple[str, float]]:
+        db = sqlite3.connect(store)
+        try:
+            return sorted(db.execute("SELECT verdict_key, created_at FROM verdicts").fetchall())
+        finally:
+            db.close()
+
     proc = codexlab("evaluate", str(samples), "--problems", str(tiny_problems_file), "--unsafe", "--json", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["pass_at_k"]["pass@1"] == 0.5
     rows = [obj for _, obj in read_jsonl(results_path_for(samples))]
     assert rows[0]["status"] == "error" and rows[0]["detail"] == "ValueError: bad \\ud800 text"
-    judged = journal.read_text(encoding="utf-8")
+    first = judged()
     proc = codexlab("evaluate", str(samples), "--problems", str(tiny_problems_file), "--unsafe", "--json", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert journal.read_text(encoding="utf-8") == judged, "the rerun reused both verdicts"
+    assert len(first) == 2 and judged() == first, "the rerun reused both verdicts"
     assert [obj for _, obj in read_jsonl(results_path_for(samples))] == rows
 
 

@@ -13,6 +13,7 @@ from runfactory import CRASH, WRONG, canonical, make_run
 from codexlab.execution.types import Status, Verdict
 from codexlab.store import load_run, open_store
 from codexlab.store.catalog import describe, find_runs
+from codexlab.store.schema import SCHEMA_VERSION
 from codexlab.store.jsonl_io import export_results, export_samples, import_run_dir
 
 CLI = [sys.executable, "-m", "codexlab.cli.main"]
@@ -30,7 +31,7 @@ def test_store_round_trip_and_wal(tmp_path: Path) -> None:
         (row,) = list(st.judged_samples())
         assert row["completion"] == "x" and row["status"] == "failed" and row["sum_logprob"] == -3.0
         assert st.timings()[0]["info"] == {"tokens": 2}
-        assert st.get_meta("schema_version") == 1
+        assert st.get_meta("schema_version") == SCHEMA_VERSION
 
 
 def test_verdicts_are_keyed_by_program_so_duplicates_are_judged_once(tmp_path: Path) -> None:
@@ -92,3 +93,35 @@ def test_compare_cli_paired_test_and_flips(tmp_path: Path, capsys: pytest.Captur
     assert main(["compare", str(a), str(b)]) == 0
     text = capsys.readouterr().out
     assert "solved by A only: HumanEval/0" in text and "solved by B only: HumanEval/2" in text
+
+
+V1_TABLES = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE samples (task_id TEXT NOT NULL, sample_id INTEGER NOT NULL, completion TEXT NOT NULL,
+    program_hash TEXT, finish_reason TEXT, n_tokens INTEGER, mean_logprob REAL, sum_logprob REAL,
+    data TEXT NOT NULL, created_at REAL NOT NULL, PRIMARY KEY (task_id, sample_id));
+CREATE INDEX samples_by_hash ON samples (program_hash);
+CREATE TABLE verdicts (program_hash TEXT PRIMARY KEY, status TEXT NOT NULL, passed INTEGER NOT NULL,
+    detail TEXT NOT NULL, duration_s REAL NOT NULL, traceback TEXT NOT NULL, peak_memory_kb INTEGER,
+    isolation TEXT NOT NULL, created_at REAL NOT NULL);
+INSERT INTO meta VALUES ('schema_version', '1');
+INSERT INTO samples VALUES ('T/0', 0, 'x', 'k1', NULL, NULL, NULL, NULL,
+    '{"task_id": "T/0", "sample_id": 0, "completion": "x"}', 0.0);
+INSERT INTO verdicts VALUES ('k1', 'passed', 1, '', 0.1, '', NULL, 'process', 0.0);
+"""
+
+
+def test_a_store_of_the_first_version_is_migrated(tmp_path: Path) -> None:
+    """Stores written before the key columns were named verdict_key open as they are, with their verdicts."""
+    import sqlite3
+
+    db = sqlite3.connect(tmp_path / "run.sqlite")
+    db.executescript(V1_TABLES)
+    db.close()
+    with open_store(tmp_path) as st:
+        assert st.get_meta("schema_version") == 2
+        (row,) = list(st.judged_samples())
+        assert row["verdict_key"] == "k1" and row["status"] == "passed"
+        assert st.verdicts()["k1"].passed
+    with open_store(tmp_path) as st:  # and a second open leaves it as it is
+        assert st.get_meta("schema_version") == 2 and len(st.verdicts()) == 1

@@ -60,7 +60,7 @@ def test_kill_9_then_resume_from_store(tmp_path: Path, tiny_problems_file: Path,
     assert json.loads(out.stdout)["samples"] == 8
     con = sqlite3.connect(db)
     unjudged = con.execute(
-        "SELECT COUNT(*) FROM samples s LEFT JOIN verdicts v ON v.program_hash = s.program_hash WHERE v.status IS NULL"
+        "SELECT COUNT(*) FROM samples s LEFT JOIN verdicts v ON v.verdict_key = s.verdict_key WHERE v.status IS NULL"
     ).fetchone()[0]
     stages = [r[0] for r in con.execute("SELECT stage FROM timings")]
     con.close()

@@ -1,11 +1,11 @@
 """Judge a samples file against its problems and write `<samples>_results.jsonl`, as openai/human-eval does.
 
-Verdicts are journaled as they arrive, so an interrupted evaluation resumes; identical programs are judged once.
+Verdicts are committed to a run store as they arrive (the run directory's, or `<samples>_results.sqlite` beside a
+loose file), so an interrupted evaluation resumes from it; identical programs are judged once.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from collections import Counter
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from codexlab.errors import InputError
 from codexlab.evaluation.pass_at_k import default_ks, pass_at_k_table
 from codexlab.execution.types import ExecutionJob, Executor, Limits, Verdict
-from codexlab.jsonl import JsonlAppender, read_jsonl, write_jsonl
+from codexlab.jsonl import read_jsonl, write_jsonl
 from codexlab.problems.types import ProblemSet
 
 if TYPE_CHECKING:
@@ -143,6 +143,11 @@ def results_path_for(samples_path: str | Path) -> Path:
     return Path(f"{samples_path}_results.jsonl")
 
 
+def store_path_for(samples_path: str | Path) -> Path:
+    """Where the verdicts of a samples file outside a run directory are kept: `<samples>_results.sqlite`."""
+    return Path(f"{samples_path}_results.sqlite")
+
+
 def evaluate_samples(
     samples_path: str | Path,
     problems: ProblemSet,
@@ -152,28 +157,31 @@ def evaluate_samples(
     on_verdict: Callable[[int, int], None] | None = None,
     store: RunStore | None = None,
 ) -> EvaluationResult:
-    """Judge every sample, resuming from the journal of an interrupted run, and write the results file.
+    """Judge every sample, reusing the verdicts the store holds (an interrupted run resumes), and write the
+    results file from them.
 
-    `on_verdict(done, total)` is called as verdicts arrive (for progress bars). With a `store`, verdicts it
-    already holds are reused and new ones are committed to it, keyed by program hash.
+    `on_verdict(done, total)` is called as verdicts arrive (for progress bars). Verdicts are keyed by
+    `ExecutionJob.verdict_key` and committed one by one. Without a `store` (a samples file outside a run
+    directory), the one at `store_path_for(samples_path)` is used.
     """
+    from codexlab.store.db import RunStore
+
+    if store is None:
+        with RunStore(store_path_for(samples_path)) as own:
+            return evaluate_samples(samples_path, problems, executor, limits, ks, on_verdict, own)
     samples_path = Path(samples_path)
     fixed = limits if isinstance(limits, Limits) else Limits()
     per_problem = limits if isinstance(limits, Mapping) else {}
     samples_file = read_samples_file(samples_path, problems)
     rows = samples_file.rows
-    results_path = results_path_for(samples_path)
-    journal_path = Path(f"{results_path}.journal")
-    cache = _read_journal(journal_path)
-    if store is not None:
-        cache = {**store.verdicts(), **cache}
+    cache = store.verdicts()
 
     jobs: dict[str, ExecutionJob] = {}
     program_of: list[str] = []
     for row in rows:
         lim = per_problem.get(row.task_id, fixed)
         job = ExecutionJob(key="", problem=problems[row.task_id], completion=row.completion, limits=lim)
-        h = verdict_key(job, executor)
+        h = job.verdict_key(executor.name)
         program_of.append(h)
         if h not in cache and h not in jobs:
             jobs[h] = ExecutionJob(key=h, problem=job.problem, completion=job.completion, limits=lim)
@@ -183,21 +191,17 @@ def evaluate_samples(
     if on_verdict:
         on_verdict(done, total)
     start = time.monotonic()
-    with JsonlAppender(journal_path) as journal:
-        for key, verdict in executor.map(jobs.values()):
-            cache[key] = verdict
-            if store is not None:
-                store.add_verdict(key, verdict)
-            journal.write({"program_hash": key, **verdict.to_dict()})
-            done += count_by_hash[key]
-            if on_verdict:
-                on_verdict(done, total)
+    for key, verdict in executor.map(jobs.values()):
+        cache[key] = verdict
+        store.add_verdict(key, verdict)
+        done += count_by_hash[key]
+        if on_verdict:
+            on_verdict(done, total)
     verdicts = [cache[h] for h in program_of]
-    if store is not None:
-        if not store.problems():
-            store.put_problems(problems[t] for t in dict.fromkeys(row.task_id for row in rows))
-        _store_samples(store, rows, program_of)
-    write_jsonl(results_path, ({**row.data, **v.to_dict()} for row, v in zip(rows, verdicts)))
+    if not store.problems():
+        store.put_problems(problems[t] for t in dict.fromkeys(row.task_id for row in rows))
+    _store_samples(store, rows, program_of)
+    write_jsonl(results_path_for(samples_path), ({**row.data, **v.to_dict()} for row, v in zip(rows, verdicts)))
     return EvaluationResult(
         rows=rows,
         verdicts=verdicts,
@@ -210,30 +214,11 @@ def evaluate_samples(
     )
 
 
-def verdict_key(job: ExecutionJob, executor: Executor) -> str:
-    """What a cached verdict is keyed by: the program (with its limits) and the executor that judged it.
-
-    A verdict from a weaker executor (e.g. the forgeable process executor) is never reused by a stronger one.
-    """
-    return hashlib.sha256(f"{executor.name}\0{job.program_hash}".encode()).hexdigest()
-
-
 def _store_samples(store: RunStore, rows: list[SampleRow], program_of: list[str]) -> None:
-    """Make sure the store holds every judged sample, linked to the hash of the program that was judged."""
+    """Make sure the store holds every judged sample, linked to the key of its verdict."""
     records = [{**row.data, "sample_id": row.sample_id} for row in rows]
     store.add_samples(records, list(program_of))
-    store.link_programs((r["task_id"], int(r["sample_id"]), h) for r, h in zip(records, program_of))
-
-
-def _read_journal(path: Path) -> dict[str, Verdict]:
-    cache: dict[str, Verdict] = {}
-    if path.exists():
-        for _, obj in read_jsonl(path, allow_torn_tail=True):
-            try:
-                cache[obj["program_hash"]] = Verdict.from_dict(obj)
-            except (KeyError, ValueError):
-                continue
-    return cache
+    store.link_verdicts((r["task_id"], int(r["sample_id"]), h) for r, h in zip(records, program_of))
 
 
 def write_summary(path: str | Path, summary: dict[str, Any]) -> None:

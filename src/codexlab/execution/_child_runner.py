@@ -34,7 +34,7 @@ def _assert_detail(exc: BaseException, program: str) -> str:
 def main() -> None:
     spec = json.loads(sys.stdin.readline())
     for name, value in spec.get("rlimits", {}).items():
-        resource.setrlimit(getattr(resource, name), (value, value))
+        resource.setrlimit(getattr(resource, name), tuple(value) if isinstance(value, list) else (value, value))
     fd = int(spec["report_fd"])
     os.set_inheritable(fd, False)
     nonce = spec["nonce"]

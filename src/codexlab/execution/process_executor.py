@@ -27,10 +27,10 @@ RUNNER = Path(__file__).with_name("_child_runner.py")
 ISOLATION = "process"
 
 
-def _rlimits(limits: Limits) -> dict[str, int]:
+def _rlimits(limits: Limits) -> dict[str, int | list[int]]:
     """The rlimits the child sets on itself before it compiles the sample (no preexec_fn: threads are live)."""
     return {
-        "RLIMIT_CPU": int(limits.timeout_s) + 2,
+        "RLIMIT_CPU": list(limits.cpu_rlimit),
         "RLIMIT_AS": limits.memory_bytes,
         "RLIMIT_FSIZE": limits.file_size_bytes,
         "RLIMIT_NOFILE": limits.open_files,

@@ -37,7 +37,7 @@ class Verdict:
     isolation: str = ""
 
     def __post_init__(self) -> None:
-        # what a sample says (its exception message, traceback) is stored and journaled: keep it encodable
+        # what a sample says (its exception message, traceback) is stored and exported: keep it encodable
         for name in ("detail", "traceback"):
             value = getattr(self, name)
             object.__setattr__(self, name, clean(value) if isinstance(value, str) else str(value or ""))
@@ -94,6 +94,13 @@ class Limits:
     open_files: int = 64
     cpu_time_s: float | None = None
 
+    @property
+    def cpu_rlimit(self) -> tuple[int, int]:
+        """RLIMIT_CPU (soft, hard) for every executor: a backstop behind the wall clock (SIGXCPU a second
+        after the wall limit's worth of CPU, SIGKILL one later), never what decides a timeout."""
+        soft = int(self.timeout_s) + 1
+        return soft, soft + 1
+
 
 def program_text(problem: Problem, completion: str) -> str:
     """The program openai/human-eval runs for a sample: prompt, completion, tests, then the check call."""
@@ -122,6 +129,11 @@ class ExecutionJob:
         h = hashlib.sha256(program_bytes(self.program))
         h.update(repr(self.limits).encode())
         return h.hexdigest()
+
+    def verdict_key(self, executor: str) -> str:
+        """What a stored verdict is keyed by: this program (with its limits) and the executor that judged it,
+        so a verdict from a weaker executor (the forgeable process executor) is never reused by a stronger one."""
+        return hashlib.sha256(f"{executor}\0{self.program_hash}".encode()).hexdigest()
 
 
 class Executor(ABC):

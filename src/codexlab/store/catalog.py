@@ -49,7 +49,7 @@ def describe(run_dir: Path) -> RunInfo:
             cfg = {**cfg, **(meta.get("config") or {})}
             samples = db.execute("SELECT COUNT(*) FROM samples").fetchone()[0]
             rows = db.execute(
-                "SELECT s.task_id, v.passed FROM samples s JOIN verdicts v ON v.program_hash = s.program_hash"
+                "SELECT s.task_id, v.passed FROM samples s JOIN verdicts v ON v.verdict_key = s.verdict_key"
             ).fetchall()
         finally:
             db.close()

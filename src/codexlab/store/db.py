@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from codexlab import __version__
+from codexlab.errors import CodexlabError
 from codexlab.execution.types import Verdict
 from codexlab.problems.types import Problem, ProblemSet
-from codexlab.store.schema import SCHEMA, SCHEMA_VERSION
+from codexlab.store.schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION
 from codexlab.text import from_sql, json_line, to_sql
 
 STORE_NAME = "run.sqlite"
@@ -35,10 +36,25 @@ class RunStore:
         self.db.row_factory = _row
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
+        self._migrate()
         self.db.executescript(SCHEMA)
         self._locks: list[Any] = []
         if self.get_meta("schema_version") is None:
             self.set_meta(schema_version=SCHEMA_VERSION, created_at=time.time())
+
+    def _migrate(self) -> None:
+        """Bring a store written by an older codexlab up to SCHEMA_VERSION (a newer one is refused)."""
+        has_meta = self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
+        if not has_meta:
+            return
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        version = json.loads(row[0]) if row else SCHEMA_VERSION
+        if version > SCHEMA_VERSION:
+            raise CodexlabError(f"{self.path}: written by a newer codexlab (store version {version})")
+        while version < SCHEMA_VERSION:
+            self.db.executescript(f"BEGIN; {MIGRATIONS[version]} COMMIT;")
+            version += 1
+            self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", (str(version),))
 
     # -- meta ---------------------------------------------------------------------------------------------
     def set_meta(self, **values: Any) -> None:
@@ -86,12 +102,13 @@ class RunStore:
         return ProblemSet(str(self.get_meta("dataset") or "run"), [Problem(**dict(r)) for r in rows])
 
     # -- samples ------------------------------------------------------------------------------------------
-    def add_sample(self, record: dict[str, Any], program_hash: str | None = None) -> bool:
+    def add_sample(self, record: dict[str, Any], verdict_key: str | None = None) -> bool:
         """Insert one sample (a samples.jsonl record with task_id and sample_id); False if it was already there."""
-        return self.add_samples([record], [program_hash]) == 1
+        return self.add_samples([record], [verdict_key]) == 1
 
-    def add_samples(self, records: list[dict[str, Any]], hashes: list[str | None] | None = None) -> int:
-        hashes = hashes or [None] * len(records)
+    def add_samples(self, records: list[dict[str, Any]], keys: list[str | None] | None = None) -> int:
+        """Insert samples (each with the key of its verdict, where known); how many were new."""
+        hashes = keys or [None] * len(records)
         now = time.time()
         rows = []
         for rec, h in zip(records, hashes):
@@ -115,11 +132,11 @@ class RunStore:
             self.db.executemany("INSERT OR IGNORE INTO samples VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             return self.db.total_changes - before
 
-    def link_programs(self, links: Iterable[tuple[str, int, str]]) -> None:
-        """Record the program hash of (task_id, sample_id) once it is known (it depends on the execution limits)."""
+    def link_verdicts(self, links: Iterable[tuple[str, int, str]]) -> None:
+        """Record the verdict key of (task_id, sample_id) once it is known (it depends on the limits and executor)."""
         with self._tx():
             self.db.executemany(
-                "UPDATE samples SET program_hash = ? WHERE task_id = ? AND sample_id = ?",
+                "UPDATE samples SET verdict_key = ? WHERE task_id = ? AND sample_id = ?",
                 [_bind(h, t, s) for t, s, h in links],
             )
 
@@ -141,13 +158,13 @@ class RunStore:
         return int(self.db.execute("SELECT COUNT(*) FROM samples").fetchone()[0])
 
     # -- verdicts -----------------------------------------------------------------------------------------
-    def add_verdict(self, program_hash: str, verdict: Verdict) -> None:
+    def add_verdict(self, verdict_key: str, verdict: Verdict) -> None:
         d = verdict.to_dict()
         with self._tx():
             self.db.execute(
                 "INSERT OR REPLACE INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 _bind(
-                    program_hash,
+                    verdict_key,
                     d["status"],
                     int(d["passed"]),
                     d["detail"],
@@ -162,15 +179,15 @@ class RunStore:
     def verdicts(self) -> dict[str, Verdict]:
         out: dict[str, Verdict] = {}
         for r in self.db.execute("SELECT * FROM verdicts"):
-            out[r["program_hash"]] = Verdict.from_dict(dict(r))
+            out[r["verdict_key"]] = Verdict.from_dict(dict(r))
         return out
 
     def judged_samples(self) -> Iterator[sqlite3.Row]:
         """Samples joined with their verdicts (verdict columns NULL where not judged yet)."""
         yield from self.db.execute(
-            "SELECT s.task_id, s.sample_id, s.completion, s.program_hash, s.finish_reason, s.n_tokens, "
+            "SELECT s.task_id, s.sample_id, s.completion, s.verdict_key, s.finish_reason, s.n_tokens, "
             "s.mean_logprob, s.sum_logprob, v.status, v.passed, v.detail, v.duration_s, v.traceback "
-            "FROM samples s LEFT JOIN verdicts v ON v.program_hash = s.program_hash "
+            "FROM samples s LEFT JOIN verdicts v ON v.verdict_key = s.verdict_key "
             "LEFT JOIN problems p ON p.task_id = s.task_id "
             "ORDER BY COALESCE(p.position, 1e9), s.task_id, s.sample_id"
         )

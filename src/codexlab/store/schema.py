@@ -1,6 +1,6 @@
 """The run store's tables. Bump SCHEMA_VERSION when a table changes shape."""
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: program_hash columns renamed verdict_key (what they always held)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -19,7 +19,8 @@ CREATE TABLE IF NOT EXISTS samples (
     task_id       TEXT NOT NULL,
     sample_id     INTEGER NOT NULL,
     completion    TEXT NOT NULL,
-    program_hash  TEXT,              -- sha256 of what runs (prompt, completion, tests, limits); NULL until known
+    verdict_key   TEXT,              -- ExecutionJob.verdict_key: the program with its limits, and the executor
+                                     -- that judges it; NULL until known
     finish_reason TEXT,
     n_tokens      INTEGER,
     mean_logprob  REAL,
@@ -28,9 +29,9 @@ CREATE TABLE IF NOT EXISTS samples (
     created_at    REAL NOT NULL,
     PRIMARY KEY (task_id, sample_id)
 );
-CREATE INDEX IF NOT EXISTS samples_by_hash ON samples (program_hash);
+CREATE INDEX IF NOT EXISTS samples_by_key ON samples (verdict_key);
 CREATE TABLE IF NOT EXISTS verdicts (
-    program_hash   TEXT PRIMARY KEY,
+    verdict_key    TEXT PRIMARY KEY,
     status         TEXT NOT NULL,
     passed         INTEGER NOT NULL,
     detail         TEXT NOT NULL,
@@ -49,3 +50,12 @@ CREATE TABLE IF NOT EXISTS timings (
     info       TEXT NOT NULL         -- JSON
 );
 """
+
+# what turns a store of an older version into this one (run in order, each in one transaction)
+MIGRATIONS = {
+    1: """
+ALTER TABLE samples RENAME COLUMN program_hash TO verdict_key;
+ALTER TABLE verdicts RENAME COLUMN program_hash TO verdict_key;
+DROP INDEX IF EXISTS samples_by_hash;
+""",
+}

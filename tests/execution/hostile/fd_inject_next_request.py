@@ -8,7 +8,7 @@ FORGED = {
     "src": "def add(a, b):\n    return a - b - 1\n",
     "entry_point": "add",
     "mode": "judge",
-    "limits": {"cpu_s": 5, "memory_bytes": 1 << 30, "file_size_bytes": 1 << 20, "open_files": 64},
+    "limits": {"cpu_rlimit": [5, 6], "memory_bytes": 1 << 30, "file_size_bytes": 1 << 20, "open_files": 64},
 }
 
 

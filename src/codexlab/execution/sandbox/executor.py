@@ -93,7 +93,7 @@ class _Judge:
             "id": job_id,
             "problem_key": pkey,
             "completion": job.completion,
-            "limits": asdict(job.limits),
+            "limits": {**asdict(job.limits), "cpu_rlimit": list(job.limits.cpu_rlimit)},
             "mode": mode,
         }
         if pkey not in self.sent_problems:

@@ -292,7 +292,7 @@ class Judge:
         else:
             src = f"{problem.prompt}{job['completion']}\n\n{problem.test}\n\ncheck({problem.entry_point})\n"
         child_limits = {
-            "cpu_s": int(limits["timeout_s"]) + 1,
+            "cpu_rlimit": limits["cpu_rlimit"],
             "memory_bytes": limits["memory_bytes"],
             "file_size_bytes": limits["file_size_bytes"],
             "open_files": limits["open_files"],

@@ -564,7 +564,7 @@ class Zygote:
     def _probe_child(self) -> None:
         """Fork one locked-down child that tries what samples must not do; record what was stopped."""
         r, w = os.pipe()
-        limits = {"cpu_s": 5, "memory_bytes": 1 << 30, "file_size_bytes": 1 << 20, "open_files": 64}
+        limits = {"cpu_rlimit": (5, 6), "memory_bytes": 1 << 30, "file_size_bytes": 1 << 20, "open_files": 64}
         pid = os.fork()
         if pid == 0:
             code = 1
@@ -862,9 +862,9 @@ def _apply_limits(limits: dict[str, Any], own_uid: bool = False) -> None:
     """This job's rlimits and CPU-time timer (lowering limits needs no privilege, even after seccomp), and the
     per-user kernel quotas a sample could otherwise drain for the host user: queued signals, locked memory,
     message queues and, where its uid is the sandbox's own, tasks (threads take pids from the host's space)."""
-    cpu = int(limits.get("cpu_s", 5))
+    soft, hard = limits["cpu_rlimit"]
     fixed: list[tuple[int, int | tuple[int, int]]] = [
-        (resource.RLIMIT_CPU, (cpu, cpu + 1)),
+        (resource.RLIMIT_CPU, (int(soft), int(hard))),
         (resource.RLIMIT_AS, int(limits["memory_bytes"])),
         (resource.RLIMIT_FSIZE, int(limits["file_size_bytes"])),
         (resource.RLIMIT_NOFILE, int(limits["open_files"])),
