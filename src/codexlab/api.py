@@ -169,7 +169,7 @@ def run(
     and another configuration in the same directory is refused. Limits as in `evaluate`.
     """
     from codexlab.generation.registry import load_generator
-    from codexlab.generation.sampling import existing_sample_ids, generate_samples
+    from codexlab.generation.sampling import generate_samples
     from codexlab.pipeline import default_run_dir, open_run_store, run_config
 
     problem_set = _problems(problems)
@@ -183,7 +183,7 @@ def run(
         if progress is not None:
             progress.started(where)
         try:
-            done = existing_sample_ids(samples_path)
+            done = store.sample_ids()
             if progress is not None:
                 already = sum(min(len(done.get(t, ())), n) for t in problem_set)
                 progress.generation(len(problem_set) * n, already, generator)

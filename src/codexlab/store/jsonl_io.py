@@ -1,8 +1,5 @@
-"""JSONL <-> store: keep samples.jsonl (openai/human-eval's format) and run.sqlite in step, import old runs.
-
-Writers put a sample in the store first and then in the JSONL file, so after a crash the store may hold a
-sample the file lacks; `sync_samples` appends it. Run directories made before the store existed (or JSONL
-files from other tools) are imported the other way.
+"""JSONL <-> store: samples.jsonl and its results (openai/human-eval's format) are exported from run.sqlite;
+run directories made before the store existed (or JSONL files from other tools) are imported into one.
 """
 
 from __future__ import annotations
@@ -13,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from codexlab.execution.types import ExecutionJob, Limits, Verdict
-from codexlab.jsonl import JsonlAppender, read_jsonl, write_jsonl
+from codexlab.jsonl import read_jsonl, write_jsonl
 from codexlab.problems.types import ProblemSet
 from codexlab.store.db import RunStore, open_store
 from codexlab.store.lock import store_holding_lock
@@ -29,23 +26,6 @@ def with_sample_ids(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         seen[rec["task_id"]] = int(rec["sample_id"]) + 1
         out.append(rec)
     return out
-
-
-def sync_samples(store: RunStore, samples_path: Path) -> tuple[int, int]:
-    """Make the store and samples file hold the same samples; return (added to store, appended to file)."""
-    records = (
-        with_sample_ids([obj for _, obj in read_jsonl(samples_path, allow_torn_tail=True)])
-        if samples_path.exists()
-        else []
-    )
-    to_store = store.add_samples(records) if records else 0
-    in_file = {(r["task_id"], int(r["sample_id"])) for r in records}
-    missing = [r for r in store.samples() if (r["task_id"], int(r["sample_id"])) not in in_file]
-    if missing:
-        with JsonlAppender(samples_path) as out:
-            for rec in missing:
-                out.write(rec)
-    return to_store, len(missing)
 
 
 def problems_for_config(config: dict[str, Any], task_ids: list[str]) -> ProblemSet | None:

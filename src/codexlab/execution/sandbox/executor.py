@@ -29,6 +29,7 @@ from dataclasses import asdict
 from typing import Any
 
 from codexlab.errors import CodexlabError
+from codexlab.execution.dedup import Dedup
 from codexlab.execution.sandbox import judge as judge_mod
 from codexlab.execution.sandbox import wire
 from codexlab.execution.types import ExecutionJob, Executor, Status, Verdict
@@ -295,11 +296,10 @@ class SandboxExecutor(Executor):
         self.start()
         if self._retired >= len(self._threads):
             raise SandboxBroken("every sandbox worker is broken (see the verdicts that said so)")
-        waiting: dict[str, list[str]] = {}  # program hash -> keys waiting for its verdict
+        dedup = Dedup(self.dedup)
         by_id: dict[int, str] = {}
-        done: dict[str, Verdict] = {}
         try:
-            yield from self._map(jobs, waiting, by_id, done)
+            yield from self._map(jobs, dedup, by_id)
         finally:
             if by_id:  # the caller stopped early: drop its queued jobs; stale results are ignored later
                 try:
@@ -308,36 +308,27 @@ class SandboxExecutor(Executor):
                 except queue.Empty:
                     pass
 
-    def _map(
-        self,
-        jobs: Iterable[ExecutionJob],
-        waiting: dict[str, list[str]],
-        by_id: dict[int, str],
-        done: dict[str, Verdict],
-    ) -> Iterator[tuple[str, Verdict]]:
+    def _map(self, jobs: Iterable[ExecutionJob], dedup: Dedup, by_id: dict[int, str]) -> Iterator[tuple[str, Verdict]]:
         window = self.workers * 4
         for job in jobs:
-            h = job.program_hash if self.dedup else f"{job.key}:{id(job)}"
-            if h in done:
-                yield job.key, done[h]
+            known = dedup.known(job)
+            if known is not None:
+                yield job.key, known
                 continue
-            if h in waiting:
-                waiting[h].append(job.key)
+            h = dedup.first(job)
+            if h is None:
                 continue
-            waiting[h] = [job.key]
             with self._lock:
                 job_id = self._next_id
                 self._next_id += 1
             by_id[job_id] = h
             self._tasks.put((job_id, job))
             while len(by_id) >= window:
-                yield from self._collect(by_id, waiting, done)
+                yield from self._collect(by_id, dedup)
         while by_id:
-            yield from self._collect(by_id, waiting, done)
+            yield from self._collect(by_id, dedup)
 
-    def _collect(
-        self, by_id: dict[int, str], waiting: dict[str, list[str]], done: dict[str, Verdict]
-    ) -> Iterator[tuple[str, Verdict]]:
+    def _collect(self, by_id: dict[int, str], dedup: Dedup) -> Iterator[tuple[str, Verdict]]:
         job_id, verdict = self._results.get()
         if job_id == _RETIRED:
             if self._retired >= len(self._threads):
@@ -351,9 +342,7 @@ class SandboxExecutor(Executor):
         h = by_id.pop(job_id, None)
         if h is None:
             return  # a result of an earlier map call that its caller abandoned
-        if self.dedup:
-            done[h] = verdict
-        for key in waiting.pop(h):
+        for key in dedup.settle(h, verdict):
             yield key, verdict
 
     def close(self) -> None:
