@@ -12,7 +12,7 @@ import pytest
 
 import codexlab
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+README = Path(__file__).resolve().parents[1] / "README.md"
 
 
 def readme_example() -> str:
