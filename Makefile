@@ -51,7 +51,7 @@ test-base: models
 	$(BASE_VENV)/bin/codexlab evaluate --canonical
 	$(BASE_VENV)/bin/pytest -q -p no:cacheprovider tests/test_text.py tests/test_api.py tests/cli tests/evaluation \
 		tests/execution/test_process_executor.py tests/execution/test_calibration_cache.py \
-		tests/generation/test_llamacpp.py tests/generation/test_model_files.py tests/store tests/problems \
+		tests/generation/test_llamacpp.py tests/generation/test_model_files.py tests/store tests/problems tests/test_architecture.py \
 		tests/analyses/test_metrics_ci.py tests/analyses/test_ranking_heuristics.py
 
 lint: setup

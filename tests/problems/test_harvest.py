@@ -11,11 +11,17 @@ import pytest
 
 from codexlab.cli.main import main
 from codexlab.errors import CodexlabError, InputError
-from codexlab.execution import ExecutionJob, ProcessExecutor
+from codexlab.execution import ExecutionJob, Limits, ProcessExecutor
+from codexlab.execution.canonical import canonical_check
 from codexlab.problems import load_problems_file
 from codexlab.problems.harvest import harvest
 from codexlab.problems.harvest.literals import literal_source
 from codexlab.problems.harvest.tracer import impure_builtin
+
+
+def NO_CHECK(problems):  # noqa: N802 - the bad-argument cases fail before anything is judged
+    raise AssertionError("nothing should be judged")
+
 
 SAMPLE = Path(__file__).parent / "sample_project"
 
@@ -53,7 +59,7 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def report():
-    return harvest(SAMPLE, executor=ProcessExecutor(workers=2))
+    return harvest(SAMPLE, check=canonical_check(ProcessExecutor(workers=2), Limits()))
 
 
 def test_every_traced_function_is_accounted_for(report) -> None:
@@ -112,7 +118,10 @@ def test_unittest_suite_and_explicit_sources(tmp_path: Path) -> None:
     """)
     )
     report = harvest(
-        tmp_path, sources=[tmp_path / "calc.py"], framework="unittest", executor=ProcessExecutor(workers=2)
+        tmp_path,
+        sources=[tmp_path / "calc.py"],
+        framework="unittest",
+        check=canonical_check(ProcessExecutor(workers=2), Limits()),
     )
     assert report.kept == 1 and dict(report.dropped) == {"impure: calls print()": 1}
     assert "assert candidate(-2.5) == 6.25" in report.problems["Harvest/calc.square"].test
@@ -120,15 +129,15 @@ def test_unittest_suite_and_explicit_sources(tmp_path: Path) -> None:
 
 def test_bad_arguments(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not a directory"):
-        harvest(tmp_path / "missing")
+        harvest(tmp_path / "missing", check=NO_CHECK)
     with pytest.raises(InputError, match="no such file"):
-        harvest(tmp_path, sources=[tmp_path / "nope.py"])
+        harvest(tmp_path, sources=[tmp_path / "nope.py"], check=NO_CHECK)
     with pytest.raises(CodexlabError, match="unknown test framework"):
-        harvest(tmp_path, framework="nose")
+        harvest(tmp_path, framework="nose", check=NO_CHECK)
     with pytest.raises(InputError, match="no such test file"):
-        harvest(tmp_path, tests=[str(tmp_path / "test_nope.py")])
+        harvest(tmp_path, tests=[str(tmp_path / "test_nope.py")], check=NO_CHECK)
     with pytest.raises(CodexlabError, match="found no tests"):
-        harvest(tmp_path)  # an empty folder: nothing to trace is an error, not an empty success
+        harvest(tmp_path, check=NO_CHECK)  # an empty folder: nothing to trace is an error, not an empty success
 
 
 def test_literal_source() -> None:

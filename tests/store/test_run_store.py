@@ -11,8 +11,8 @@ import pytest
 from runfactory import CRASH, WRONG, canonical, make_run
 
 from codexlab.execution.types import Status, Verdict
+from codexlab.reports.catalog import describe, find_runs
 from codexlab.store import load_run, open_store
-from codexlab.store.catalog import describe, find_runs
 from codexlab.store.jsonl_io import export_results, export_samples, import_run_dir
 from codexlab.store.schema import SCHEMA_VERSION
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from codexlab.cli.common import add_execution_args, emit_json, limits_from_args, make_executor_from_args
 from codexlab.errors import CodexlabError
-from codexlab.execution import ExecutionJob
 from codexlab.jsonl import write_jsonl
 from codexlab.problems import ProblemSet, load_problems_file
 
@@ -145,16 +144,17 @@ def cmd_harvest(args: argparse.Namespace) -> int:
 
     if args.max_calls < 1:
         raise CodexlabError("--max-calls must be at least 1")
+    from codexlab.execution.canonical import canonical_check
+
     with make_executor_from_args(args) as executor:
         report = harvest(
             args.dir,
             args.source,
             args.tests,
             args.framework,
-            executor,
-            limits_from_args(args),
-            args.max_calls,
-            args.suite_timeout,
+            check=canonical_check(executor, limits_from_args(args)),
+            max_calls=args.max_calls,
+            timeout_s=args.suite_timeout,
         )
     _write(report.problems, args.out)
     if args.report:
@@ -177,11 +177,10 @@ def cmd_harvest(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     problems = load_problems_file(args.file)
-    limits = limits_from_args(args)
-    jobs = [ExecutionJob(p.task_id, p, p.canonical_solution, limits) for p in problems.values()]
+    from codexlab.execution.canonical import failing_canonicals
+
     with make_executor_from_args(args) as executor:
-        verdicts = dict(executor.map(jobs))
-    failed = {t: verdicts[t] for t in problems if not verdicts[t].passed}
+        failed = failing_canonicals(problems.values(), executor, limits_from_args(args))
     if args.json:
         emit_json(
             {

@@ -46,7 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
-    from codexlab.store.catalog import describe, find_runs
+    from codexlab.reports.catalog import describe, find_runs
 
     if not args.root.is_dir():
         raise CodexlabError(f"{args.root}: no such directory")

@@ -1,8 +1,9 @@
 """The run store: one SQLite file (run.sqlite) per run directory, the source of truth for a run.
 
-Samples are keyed by (task_id, sample_id) and carry the content hash of the program they make; verdicts are
-keyed by that hash, so the same program is judged once and two runs can be joined row by row. The JSONL files
-beside it stay the openai/human-eval-compatible interface (see `codexlab.store.jsonl_io`).
+Samples are keyed by (task_id, sample_id) and carry the key of their verdict (`ExecutionJob.verdict_key`: the
+program, its limits and the executor); verdicts are keyed by it, so the same program is judged once and two
+runs can be joined row by row. The JSONL files beside it are exports in openai/human-eval's format
+(`codexlab.store.jsonl_io`); `codexlab.store.lock` is the run directory's lock.
 """
 
 from codexlab.store.db import STORE_NAME, RunStore, open_store

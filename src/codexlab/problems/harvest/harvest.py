@@ -13,12 +13,12 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from codexlab.errors import CodexlabError, InputError
-from codexlab.execution import ExecutionJob, Executor, Limits, ProcessExecutor
 from codexlab.problems.types import Problem, ProblemSet
 
 FRAMEWORKS = ("pytest", "unittest")
@@ -151,23 +151,20 @@ def _absolute_test_path(test: str) -> str:
     return str(Path(path).resolve()) + sep + node
 
 
-def verify(problems: list[Problem], executor: Executor, limits: Limits) -> dict[str, str]:
-    """Run each canonical solution against its tests; return task_id -> failure reason for those that fail."""
-    jobs = [ExecutionJob(p.task_id, p, p.canonical_solution, limits) for p in problems]
-    return {key: f"{v.status.value}: {v.detail}" for key, v in executor.map(jobs) if not v.passed}
-
-
 def harvest(
     root: str | Path,
     sources: list[Path] | None = None,
     tests: list[str] | None = None,
     framework: str = "pytest",
-    executor: Executor | None = None,
-    limits: Limits | None = None,
+    *,
+    check: Callable[[list[Problem]], Mapping[str, str]],
     max_calls: int = 20,
     timeout_s: float = 900.0,
 ) -> HarvestReport:
-    """Trace the suite, build problems from kept functions, keep those whose canonical solution passes."""
+    """Trace the suite, build problems from kept functions, keep those whose canonical solution passes.
+
+    `check(problems)` judges their canonical solutions and returns task_id -> why, for those that fail (the
+    caller's executor: e.g. `codexlab.execution.canonical.failing_canonicals`; this package runs nothing)."""
     found, tail = trace_suite(Path(root), sources, tests, framework, max_calls, timeout_s)
     rows: list[dict[str, Any]] = found["functions"]
     candidates = []
@@ -179,13 +176,7 @@ def harvest(
                 task_id += f"@{row['line']}"
             by_id[task_id] = row
             candidates.append(Problem(task_id, row["prompt"], row["name"], row["solution"], row["test"]))
-    own_executor = executor is None
-    executor = executor or ProcessExecutor()
-    try:
-        failures = verify(candidates, executor, limits or Limits())
-    finally:
-        if own_executor:
-            executor.close()
+    failures = check(candidates) if candidates else {}
     for task_id, why in failures.items():
         by_id[task_id]["reason"] = f"canonical solution fails its recorded tests ({why})"
     dropped = Counter(reason_category(r["reason"]) for r in rows if r.get("reason"))
