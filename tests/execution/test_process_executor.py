@@ -25,7 +25,7 @@ CASES = {
     "memory": ("    return len(bytearray(8 << 30))\n", Status.OOM, "MemoryError"),
     "flood": ("    import os\n    os.write(1, b'x' * (1 << 22))\n", Status.KILLED, "output limit"),
     "exit0": ("    import sys\n    sys.exit(0)\n", Status.ERROR, "SystemExit"),
-    "os_exit0": ("    import os\n    os._exit(0)\n", Status.ERROR, "without a verdict"),
+    "os_exit0": ("    import os\n    os._exit(0)\n", Status.ERROR, "before its verdict"),
     "selfkill": ("    import os, signal\n    os.kill(os.getpid(), signal.SIGKILL)\n", Status.KILLED, "SIGKILL"),
 }
 

@@ -9,26 +9,28 @@ import os
 import resource
 import sys
 import traceback
+from typing import Any
+
+
+def _load_beside(name: str) -> Any:
+    """A module beside this script, loaded by path: its folder stays off sys.path (it holds codexlab's
+    `types`, which would shadow the standard library's for the sample)."""
+    import importlib.util
+
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), name + ".py")
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+assertion_detail = _load_beside("assertion").assertion_detail
 
 
 def _report(fd: int, record: dict) -> None:
     data = (json.dumps(record) + "\n").encode()
     os.write(fd, data[: 1 << 16])
-
-
-def _assert_detail(exc: BaseException, program: str) -> str:
-    lines = program.splitlines()
-    tb = exc.__traceback__
-    lineno = None
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == "<program>":
-            lineno = tb.tb_lineno
-        tb = tb.tb_next
-    text = str(exc)
-    src = lines[lineno - 1].strip() if lineno and lineno <= len(lines) else ""
-    if src:
-        return f"AssertionError: {src}" + (f" ({text})" if text else "")
-    return f"AssertionError: {text}" if text else "AssertionError"
 
 
 def main() -> None:
@@ -53,7 +55,7 @@ def main() -> None:
             {
                 "nonce": nonce,
                 "status": "failed",
-                "detail": _assert_detail(exc, program),
+                "detail": assertion_detail(exc, program, "<program>"),
                 "traceback": traceback.format_exc(limit=-8)[-4000:],
             },
         )

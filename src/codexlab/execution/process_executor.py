@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
+from codexlab.execution.outcome import ended_without_verdict
 from codexlab.execution.types import ExecutionJob, Executor, Limits, Status, Verdict
 
 RUNNER = Path(__file__).with_name("_child_runner.py")
@@ -142,21 +143,9 @@ def _classify(report: bytes, output: bytes, why: str, returncode: int | None, no
             record = candidate
             break
     if record is None or returncode != 0:
-        if returncode is not None and returncode < 0:
-            sig = -returncode
-            if sig == signal.SIGXCPU:
-                return Verdict(Status.TIMEOUT, "CPU time limit reached", duration, isolation=ISOLATION)
-            name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
-            return Verdict(Status.KILLED, f"killed by {name}", duration, isolation=ISOLATION)
-        if b"MemoryError" in output:
-            return Verdict(Status.OOM, "MemoryError", duration, isolation=ISOLATION)
-        tail = output.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
-        return Verdict(
-            Status.ERROR,
-            f"exited with status {returncode} without a verdict {tail[0][:200]}".strip(),
-            duration,
-            isolation=ISOLATION,
-        )
+        died = -returncode if returncode is not None and returncode < 0 else None
+        status, detail = ended_without_verdict(died, returncode, output)
+        return Verdict(status, detail, duration, isolation=ISOLATION)
     return Verdict(
         Status(record["status"]),
         record.get("detail", ""),

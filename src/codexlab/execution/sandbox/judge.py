@@ -23,6 +23,8 @@ import traceback
 from dataclasses import dataclass
 from typing import Any
 
+from codexlab.execution.assertion import assertion_detail
+from codexlab.execution.outcome import ended_without_verdict
 from codexlab.execution.sandbox import codec, wire
 from codexlab.execution.types import Status, Verdict
 
@@ -240,20 +242,9 @@ def _rebuild(name: Any, msg: Any, tb: Any) -> BaseException:
 
 
 def _assert_detail(exc: AssertionError, test: str) -> str:
-    lines = test.splitlines()
-    lineno = None
-    tb = exc.__traceback__
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == "<test>":
-            lineno = tb.tb_lineno
-        tb = tb.tb_next
-    src = lines[lineno - 1].strip() if lineno and lineno <= len(lines) else ""
-    text = str(exc)[:200]
     if getattr(exc, "codexlab_sample_name", None):
-        return f"AssertionError raised by the sample: {text}".rstrip(": ")
-    if src:
-        return f"AssertionError: {src[:300]}" + (f" ({text})" if text else "")
-    return f"AssertionError: {text}" if text else "AssertionError"
+        return f"AssertionError raised by the sample: {str(exc)[:200]}".rstrip(": ")
+    return assertion_detail(exc, test, "<test>")
 
 
 class Judge:
@@ -402,19 +393,12 @@ def _refine(status: Status, detail: str, waitstatus: int, output: bytes) -> tupl
     """Use the child's end: SIGXCPU is a CPU timeout, SIGKILL from the address-space limit an OOM."""
     if status is Status.PASSED:
         return status, detail
-    if os.WIFSIGNALED(waitstatus) and detail.startswith("the sample's process ended"):
-        sig = os.WTERMSIG(waitstatus)
-        if sig in (signal.SIGXCPU, signal.SIGPROF):
-            return Status.TIMEOUT, "CPU time limit reached"
-        name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
-        if b"MemoryError" in output:
-            return Status.OOM, f"MemoryError, then killed by {name}"
-        return Status.KILLED, f"killed by {name}"
-    if detail.startswith("the sample's process ended") and os.WIFEXITED(waitstatus):
-        code = os.WEXITSTATUS(waitstatus)
-        if b"MemoryError" in output:
-            return Status.OOM, "MemoryError"
-        return Status.ERROR, f"the sample exited with status {code} before answering"
+    if not detail.startswith("the sample's process ended"):
+        return status, detail
+    if os.WIFSIGNALED(waitstatus):
+        return ended_without_verdict(os.WTERMSIG(waitstatus), None, output)
+    if os.WIFEXITED(waitstatus):
+        return ended_without_verdict(None, os.WEXITSTATUS(waitstatus), output)
     return status, detail
 
 
