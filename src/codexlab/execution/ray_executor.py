@@ -16,7 +16,7 @@ from codexlab.execution.dedup import Dedup
 from codexlab.execution.types import ExecutionJob, Executor, Verdict
 
 
-class _Judge:
+class _SandboxActor:
     """The actor body: a local sandbox pool on whichever node Ray placed it."""
 
     def __init__(self, workers: int, mode: str) -> None:
@@ -59,7 +59,7 @@ class RayExecutor(Executor):
             ray.init(address=address, include_dashboard=False, log_to_driver=False)
         self.actors_n = workers or int(ray.available_resources().get("CPU", os.cpu_count() or 1)) or 1
         self.batch_size = batch_size
-        remote = ray.remote(num_cpus=0)(_Judge)
+        remote = ray.remote(num_cpus=0)(_SandboxActor)
         self._actors: list[Any] = [remote.remote(workers_per_actor, mode) for _ in range(self.actors_n)]
         self.isolation = str(ray.get(self._actors[0].isolation.remote()))
 

@@ -7,15 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from codexlab.errors import CodexlabError
+from codexlab.problems.types import Problem
 from codexlab.store.db import STORE_NAME, open_store
-
-
-@dataclass(frozen=True)
-class ProblemInfo:
-    task_id: str
-    prompt: str
-    canonical_solution: str
-    entry_point: str
 
 
 @dataclass(frozen=True)
@@ -40,7 +33,7 @@ class SampleRecord:
 class RunData:
     run_dir: Path
     meta: dict[str, Any]
-    problems: dict[str, ProblemInfo]
+    problems: dict[str, Problem]
     samples: list[SampleRecord] = field(default_factory=list)
 
     @property
@@ -86,10 +79,7 @@ def load_run(run_dir: str | Path) -> RunData:
         store = import_run_dir(run_dir)
     with store:
         meta = store.meta()
-        problems = {
-            p.task_id: ProblemInfo(p.task_id, p.prompt, p.canonical_solution, p.entry_point)
-            for p in store.problems().values()
-        }
+        problems = dict(store.problems().items())
         samples = [
             SampleRecord(
                 task_id=r["task_id"],

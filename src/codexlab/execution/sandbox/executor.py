@@ -52,7 +52,7 @@ _CANARY_COMPLETION = "def f():\n    return 1\n"
 _RETIRED = -1  # job id of the message a retiring worker leaves in the results queue
 
 
-class _Judge:
+class _JudgeProcess:
     """One judge process seen from the pool: send a job, wait for its verdict with a backstop."""
 
     def __init__(self, want: dict[str, bool]) -> None:
@@ -199,7 +199,7 @@ class SandboxExecutor(Executor):
         """Start the workers (map does this on first use). Raises SandboxUnavailable when refusing."""
         if self._threads:
             return
-        first = _Judge(self.want)
+        first = _JudgeProcess(self.want)
         if first.layers.get("netns") is not True and self.want.get("namespaces") and "bubblewrap" not in self.want:
             first = self._try_bubblewrap(first)
         self.layers, self.isolation = first.layers, first.isolation
@@ -222,12 +222,12 @@ class SandboxExecutor(Executor):
             t.start()
             self._threads.append(t)
 
-    def _try_bubblewrap(self, first: _Judge) -> _Judge:
+    def _try_bubblewrap(self, first: _JudgeProcess) -> _JudgeProcess:
         """The zygote could not enter namespaces by itself: run the zygotes inside bubblewrap if it can."""
         if shutil.which("bwrap") is None:
             return first
         try:
-            wrapped = _Judge({**self.want, "bubblewrap": True})
+            wrapped = _JudgeProcess({**self.want, "bubblewrap": True})
         except RuntimeError:
             return first
         if wrapped.layers.get("bubblewrap") is not True:
@@ -238,12 +238,12 @@ class SandboxExecutor(Executor):
         return wrapped
 
     def _attempt(
-        self, judge: _Judge | None, job_id: int, job: ExecutionJob
-    ) -> tuple[Verdict, _Judge | None, str | None]:
+        self, judge: _JudgeProcess | None, job_id: int, job: ExecutionJob
+    ) -> tuple[Verdict, _JudgeProcess | None, str | None]:
         """One try of a job: the verdict, the judge to keep (None: start a fresh one) and the failure, if any."""
         try:
             if judge is None:
-                judge = _Judge(self.want)
+                judge = _JudgeProcess(self.want)
             verdict, alive, failure = judge.run(job_id, job, self.mode, self.grace_s)
         except Exception as exc:  # noqa: BLE001 - a failed judge start is retried, never fatal to the pool
             verdict, alive, failure = (
@@ -256,7 +256,9 @@ class SandboxExecutor(Executor):
             judge = None
         return verdict, judge, failure
 
-    def _judge_job(self, judge: _Judge | None, job_id: int, job: ExecutionJob) -> tuple[Verdict, _Judge | None, bool]:
+    def _judge_job(
+        self, judge: _JudgeProcess | None, job_id: int, job: ExecutionJob
+    ) -> tuple[Verdict, _JudgeProcess | None, bool]:
         """The job's verdict, the judge to keep, and whether this worker is broken (see the module docstring)."""
         verdict, judge, failure = self._attempt(judge, job_id, job)
         if failure is None:
@@ -274,7 +276,7 @@ class SandboxExecutor(Executor):
         detail = f"sandbox worker broken: failed twice in a row and on a trusted sample too: {check.detail or first}"
         return Verdict(Status.ERROR, detail[:1000], isolation=self.isolation), judge, True
 
-    def _work(self, judge: _Judge | None) -> None:
+    def _work(self, judge: _JudgeProcess | None) -> None:
         while True:
             task = self._tasks.get()
             if task is None:

@@ -48,7 +48,7 @@ class SampleError(Exception):
 
 
 @dataclass
-class Problem:
+class JudgedProblem:
     """The judge's compiled copy of one problem (compiled once, executed in a fresh namespace per sample)."""
 
     prompt: str
@@ -58,12 +58,12 @@ class Problem:
     test_code: Any
 
 
-def _compile_problem(d: dict[str, str]) -> Problem:
+def _compile_problem(d: dict[str, str]) -> JudgedProblem:
     try:
         prompt_code = compile(d["prompt"], "<prompt>", "exec")
     except SyntaxError:
         prompt_code = compile(d["prompt"] + "    pass\n", "<prompt>", "exec")
-    return Problem(d["prompt"], d["test"], d["entry_point"], prompt_code, compile(d["test"], "<test>", "exec"))
+    return JudgedProblem(d["prompt"], d["test"], d["entry_point"], prompt_code, compile(d["test"], "<test>", "exec"))
 
 
 class Channel:
@@ -251,7 +251,7 @@ class Judge:
     """Runs jobs one at a time against its own zygote."""
 
     def __init__(self, want: dict[str, bool]) -> None:
-        self.problems: dict[str, Problem] = {}
+        self.problems: dict[str, JudgedProblem] = {}
         self.zygote, self.sock, self.layers = spawn_zygote(want)
         self.isolation = describe(self.layers)
         # how the last job's sandbox failed, if it did: "setup" (before the sample ran: the child reported
@@ -335,7 +335,7 @@ class Judge:
             raise RuntimeError("the sample's process ended before its job") from None
         return fds
 
-    def _judge(self, chan: Channel, problem: Problem, mode: str) -> tuple[Status, str, str]:
+    def _judge(self, chan: Channel, problem: JudgedProblem, mode: str) -> tuple[Status, str, str]:
         try:
             first = chan.receive()
             if first[0] == "setup_error":  # sent by the zygote's code before the sample's could run
