@@ -236,7 +236,7 @@ def test_codec_round_trips_exact_types_and_refuses_the_rest() -> None:
 def test_probe_reports_layers_and_blocked_attempts() -> None:
     report = probe_layers()
     assert report.error == ""
-    assert set(report.confining) == {"netns", "landlock", "seccomp"}
+    assert set(report.confining) == {"namespaces", "landlock", "seccomp"}
     assert report.attempts["fork"].startswith("blocked")
     assert report.attempts["write outside scratch"].startswith("blocked")
     assert report.attempts["write in scratch"] == "ALLOWED"

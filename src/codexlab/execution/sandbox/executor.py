@@ -19,7 +19,6 @@ import json
 import os
 import queue
 import select
-import shutil
 import signal
 import subprocess
 import threading
@@ -144,18 +143,6 @@ class _JudgeProcess:
         self.kill()
 
 
-def _strength(layers: dict[str, Any]) -> list[str]:
-    """The layers that confine a sample beyond rlimits."""
-    strong = []
-    if layers.get("netns") is True or layers.get("bubblewrap") is True:
-        strong.append("namespaces")
-    if isinstance(layers.get("landlock"), int) and not isinstance(layers.get("landlock"), bool):
-        strong.append("landlock")
-    if layers.get("seccomp") is True:
-        strong.append("seccomp")
-    return strong
-
-
 class SandboxExecutor(Executor):
     """Judge each job in a locked-down child of a clean zygote; tests and assertions stay in the judge.
 
@@ -200,10 +187,10 @@ class SandboxExecutor(Executor):
         if self._threads:
             return
         first = _JudgeProcess(self.want)
-        if first.layers.get("netns") is not True and self.want.get("namespaces") and "bubblewrap" not in self.want:
+        if judge_mod.wants_bubblewrap(first.layers, self.want):
             first = self._try_bubblewrap(first)
         self.layers, self.isolation = first.layers, first.isolation
-        strong = _strength(first.layers)
+        strong = judge_mod.confining_layers(first.layers)
         if not strong and not self.unsafe:
             first.close()
             raise SandboxUnavailable(
@@ -224,8 +211,6 @@ class SandboxExecutor(Executor):
 
     def _try_bubblewrap(self, first: _JudgeProcess) -> _JudgeProcess:
         """The zygote could not enter namespaces by itself: run the zygotes inside bubblewrap if it can."""
-        if shutil.which("bwrap") is None:
-            return first
         try:
             wrapped = _JudgeProcess({**self.want, "bubblewrap": True})
         except RuntimeError:

@@ -402,6 +402,30 @@ def _refine(status: Status, detail: str, waitstatus: int, output: bytes) -> tupl
     return status, detail
 
 
+def confining_layers(layers: dict[str, Any]) -> list[str]:
+    """The layers a worker reached that confine a sample beyond rlimits: namespaces (its own or bubblewrap's),
+    Landlock, seccomp. The sandbox refuses to run without one of them unless told it is unsafe."""
+    strong = []
+    if layers.get("netns") is True or layers.get("bubblewrap") is True:
+        strong.append("namespaces")
+    if isinstance(layers.get("landlock"), int) and not isinstance(layers.get("landlock"), bool):
+        strong.append("landlock")
+    if layers.get("seccomp") is True:
+        strong.append("seccomp")
+    return strong
+
+
+def wants_bubblewrap(layers: dict[str, Any], want: dict[str, Any]) -> bool:
+    """Whether to start the zygotes inside bubblewrap: they could not enter namespaces themselves, namespaces
+    were asked for, bubblewrap was neither forced nor forbidden, and `bwrap` is installed."""
+    return (
+        layers.get("netns") is not True
+        and bool(want.get("namespaces"))
+        and "bubblewrap" not in want
+        and shutil.which("bwrap") is not None
+    )
+
+
 def describe(layers: dict[str, Any]) -> str:
     """A short isolation label such as 'sandbox:ns+landlock7+seccomp+rlimits'."""
     parts = []

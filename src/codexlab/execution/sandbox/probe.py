@@ -4,7 +4,6 @@ was stopped from doing, and say which layers are missing and why."""
 from __future__ import annotations
 
 import platform
-import shutil
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,14 +37,8 @@ class LayerReport:
     attempts: dict[str, str] = field(default_factory=dict)
     isolation: str = ""
     error: str = ""
-
-    @property
-    def confining(self) -> list[str]:
-        """Layers that confine beyond rlimits (what the executor requires one of, unless unsafe)."""
-        active = [n for n in ("netns", "landlock", "seccomp") if self.layers.get(n, (False, ""))[0]]
-        if self.layers.get("bubblewrap", (False, ""))[1] == "active" and "netns" not in active:
-            active.insert(0, "bubblewrap")
-        return active
+    # what confines beyond rlimits (the executor requires one of them unless unsafe): judge.confining_layers
+    confining: list[str] = field(default_factory=list)
 
 
 def _summarize(name: str, value: Any, detail: str = "") -> tuple[bool, str]:
@@ -65,24 +58,23 @@ def probe_layers() -> LayerReport:
         return LayerReport(error=f"{platform.system()}: the sandbox needs Linux; only the process executor runs here")
     from codexlab.execution.sandbox import judge
 
+    want = {"namespaces": True, "landlock": True, "seccomp": True}
     try:
-        proc, sock, layers = judge.spawn_zygote({"namespaces": True, "landlock": True, "seccomp": True})
+        proc, sock, layers = judge.spawn_zygote(dict(want))
     except (RuntimeError, OSError) as exc:
         return LayerReport(error=f"the zygote did not start: {exc}")
     sock.close()
     proc.wait(timeout=10)
     if layers.get("netns") is not True:
         layers["bubblewrap"] = "unavailable: bwrap is not installed"
-        if shutil.which("bwrap"):  # what the executor falls back to
-            try:
-                proc, sock, layers = judge.spawn_zygote(
-                    {"namespaces": True, "landlock": True, "seccomp": True, "bubblewrap": True}
-                )
-                sock.close()
-                proc.wait(timeout=10)
-            except (RuntimeError, OSError) as exc:
-                layers["bubblewrap"] = f"unavailable: {exc}"
-    report = LayerReport(isolation=judge.describe(layers))
+    if judge.wants_bubblewrap(layers, want):  # what the executor falls back to
+        try:
+            proc, sock, layers = judge.spawn_zygote({**want, "bubblewrap": True})
+            sock.close()
+            proc.wait(timeout=10)
+        except (RuntimeError, OSError) as exc:
+            layers["bubblewrap"] = f"unavailable: {exc}"
+    report = LayerReport(isolation=judge.describe(layers), confining=judge.confining_layers(layers))
     found = layers.get("detail")
     details: dict[str, Any] = found if isinstance(found, dict) else {}
     for name in LAYER_INFO:
