@@ -33,10 +33,16 @@ browser:
 bwrap:
 	command -v bwrap >/dev/null || (apt-get update && apt-get install -y bubblewrap)
 
+# the public Python API (codexlab.__all__ and the modules it names) is held to mypy --strict
+PUBLIC_API = src/codexlab/__init__.py src/codexlab/api.py src/codexlab/problems/types.py src/codexlab/problems/loader.py \
+	src/codexlab/generation/types.py src/codexlab/generation/registry.py src/codexlab/execution/__init__.py \
+	src/codexlab/execution/types.py src/codexlab/evaluation/evaluate.py src/codexlab/evaluation/pass_at_k.py
+
 test: models browser bwrap
 	$(BIN)/ruff check
 	$(BIN)/ruff format --check
 	$(BIN)/mypy
+	$(BIN)/mypy --strict $(PUBLIC_API)
 	$(BIN)/pytest -q
 	$(MAKE) test-base
 
@@ -60,6 +66,7 @@ lint: setup
 
 typecheck: setup
 	$(BIN)/mypy
+	$(BIN)/mypy --strict $(PUBLIC_API)
 
 clean:
 	rm -rf $(VENV) $(BASE_VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -22,8 +22,7 @@ def make_executor(
     from codexlab.errors import CodexlabError
 
     if name in ("sandbox", "sandbox-inproc", "auto"):
-        from codexlab.execution.sandbox import SandboxExecutor
-        from codexlab.execution.sandbox.executor import SandboxUnavailable
+        from codexlab.execution.sandbox.executor import SandboxExecutor, SandboxUnavailable
 
         mode = "inproc" if name == "sandbox-inproc" else "judge"
         ex = SandboxExecutor(workers=workers, mode=mode, unsafe=unsafe and name != "auto", layers=layers)
