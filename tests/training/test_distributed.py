@@ -1,6 +1,6 @@
 """torchrun with two CPU processes (gloo): FSDP and DDP train codex-tiny as one process doing the same work does.
 
-The straight and resumed runs go through the CLI (`codexlab train run --parallel fsdp`); the interrupted run needs
+The straight and resumed runs go through the CLI (`codexlab train run --strategy fsdp`); the interrupted run needs
 `stop_at_step`, so torchrun runs this file as a script for it (see the bottom).
 """
 

@@ -120,7 +120,9 @@ def _register_train(sub: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--threads", type=int, default=None, help="torch CPU threads (default: all cores, 1 on a busy machine)"
     )
     run.add_argument(
-        "--parallel",
+        "--strategy",
+        "--parallel",  # its old name, kept working (generation's --parallel means batch slots)
+        dest="strategy",
         choices=["ddp", "fsdp"],
         default="ddp",
         help="under torchrun: replicate the model (ddp, default) or shard it per block (fsdp, for models that do "
@@ -265,7 +267,7 @@ def cmd_train_run(args: argparse.Namespace) -> int:
         seed=args.seed,
         device=args.device,
         threads=args.threads,
-        parallel=args.parallel,
+        parallel=args.strategy,
         progress=not args.no_progress,
     )
     result = train(tc)
