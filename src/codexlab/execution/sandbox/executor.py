@@ -31,6 +31,7 @@ from codexlab.errors import CodexlabError
 from codexlab.execution.dedup import Dedup
 from codexlab.execution.sandbox import judge as judge_mod
 from codexlab.execution.sandbox import wire
+from codexlab.execution.sandbox.layers import Layers
 from codexlab.execution.types import ExecutionJob, Executor, Status, Verdict
 from codexlab.problems.types import Problem
 
@@ -71,7 +72,7 @@ class _JudgeProcess:
         if hello is None:
             self.kill()
             raise RuntimeError("the sandbox judge failed to start")
-        self.layers: dict[str, Any] = hello["layers"]
+        self.layers: Layers = hello["layers"]
         self.isolation: str = hello["isolation"]
 
     def _read(self, timeout: float) -> dict[str, Any] | None:
@@ -178,7 +179,7 @@ class SandboxExecutor(Executor):
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
         self._retired = 0
-        self.layers: dict[str, Any] | None = None
+        self.layers: Layers | None = None
         self.isolation = ""
         self._next_id = 0
 

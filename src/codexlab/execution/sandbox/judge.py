@@ -26,6 +26,7 @@ from typing import Any
 from codexlab.execution.assertion import assertion_detail
 from codexlab.execution.outcome import ended_without_verdict
 from codexlab.execution.sandbox import codec, wire
+from codexlab.execution.sandbox.layers import Layers, active
 from codexlab.execution.types import Status, Verdict
 
 MAX_MESSAGE_BYTES = 16 << 20
@@ -402,20 +403,20 @@ def _refine(status: Status, detail: str, waitstatus: int, output: bytes) -> tupl
     return status, detail
 
 
-def confining_layers(layers: dict[str, Any]) -> list[str]:
+def confining_layers(layers: Layers) -> list[str]:
     """The layers a worker reached that confine a sample beyond rlimits: namespaces (its own or bubblewrap's),
     Landlock, seccomp. The sandbox refuses to run without one of them unless told it is unsafe."""
     strong = []
     if layers.get("netns") is True or layers.get("bubblewrap") is True:
         strong.append("namespaces")
-    if isinstance(layers.get("landlock"), int) and not isinstance(layers.get("landlock"), bool):
+    if active(layers, "landlock"):
         strong.append("landlock")
     if layers.get("seccomp") is True:
         strong.append("seccomp")
     return strong
 
 
-def wants_bubblewrap(layers: dict[str, Any], want: dict[str, Any]) -> bool:
+def wants_bubblewrap(layers: Layers, want: dict[str, Any]) -> bool:
     """Whether to start the zygotes inside bubblewrap: they could not enter namespaces themselves, namespaces
     were asked for, bubblewrap was neither forced nor forbidden, and `bwrap` is installed."""
     return (
@@ -426,7 +427,7 @@ def wants_bubblewrap(layers: dict[str, Any], want: dict[str, Any]) -> bool:
     )
 
 
-def describe(layers: dict[str, Any]) -> str:
+def describe(layers: Layers) -> str:
     """A short isolation label such as 'sandbox:ns+landlock7+seccomp+rlimits'."""
     parts = []
     if layers.get("bubblewrap") is True:
@@ -437,7 +438,7 @@ def describe(layers: dict[str, Any]) -> str:
         parts.append("userns+netns")
     if layers.get("fsview") is True:
         parts.append("view")
-    if isinstance(layers.get("landlock"), int) and not isinstance(layers.get("landlock"), bool):
+    if active(layers, "landlock"):
         parts.append(f"landlock{layers['landlock']}")
     if layers.get("seccomp") is True:
         parts.append("seccomp")
@@ -470,7 +471,7 @@ def _code_root() -> str:
     return os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 
-def spawn_zygote(want: dict[str, bool]) -> tuple[subprocess.Popen[bytes], socket.socket, dict[str, Any]]:
+def spawn_zygote(want: dict[str, bool]) -> tuple[subprocess.Popen[bytes], socket.socket, Layers]:
     """Start a fresh zygote interpreter (inside bubblewrap when want["bubblewrap"]) and read its layers."""
     mine, theirs = socket.socketpair()
     from codexlab.execution.sandbox.zygote import boot_code

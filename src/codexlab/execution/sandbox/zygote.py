@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from codexlab.execution.sandbox import child, codec, fsview, landlock, lowlevel, seccomp, wire
+from codexlab.execution.sandbox.layers import Layers, active, put
 
 # Modules samples commonly import, loaded once here so each fork gets them for free.
 WARM_IMPORTS = (
@@ -56,11 +57,6 @@ _EXTRA_NAMESPACES = (
     ("utsns", lowlevel.CLONE_NEWUTS),
     ("cgroupns", lowlevel.CLONE_NEWCGROUP),
 )
-
-
-class Layers(dict[str, Any]):
-    """Which isolation layers this worker reached; value True, a version, or a string saying why not.
-    `detail` (a dict, not a layer) says more about active ones."""
 
 
 def _send_json(sock: socket.socket, obj: Any) -> None:
@@ -153,13 +149,13 @@ def _enter_namespaces(
         raise OSError(1, "the uid map was not written")
     for name, flag in _EXTRA_NAMESPACES:
         if want.get(name, True) is False:
-            layers[name] = "disabled"
+            put(layers, name, "disabled")
             continue
         try:
             lowlevel.unshare(flag)
-            layers[name] = True
+            put(layers, name, True)
         except OSError as exc:
-            layers[name] = f"unavailable: {exc.strerror}"
+            put(layers, name, f"unavailable: {exc.strerror}")
     if layers.get("utsns") is True:
         try:
             socket.sethostname("sandbox")
@@ -371,13 +367,14 @@ class Zygote:
         root, plan, self.view = _enter_namespaces(self.layers, sock, want) if ns else (None, None, False)
         self.in_pidns = self.layers.get("pidns") is True
         if "userns" not in self.layers:
-            self.layers.update(userns="disabled", netns="disabled", pidns="disabled", mountns="disabled")
+            for name in ("userns", "netns", "pidns", "mountns"):
+                put(self.layers, name, "disabled")
         for name in ("uidmap", "fsview", "ipcns", "utsns", "cgroupns"):
-            self.layers.setdefault(name, "unavailable: no user namespace")
+            put(self.layers, name, "unavailable: no user namespace", only_if_unset=True)
         if want.get("bubblewrap"):
             for name in ("fsview", "ipcns", "utsns", "cgroupns"):
-                if self.layers.get(name) is not True:
-                    self.layers[name] = True  # bubblewrap made it
+                if not active(self.layers, name):
+                    put(self.layers, name, True)  # bubblewrap made it
                     self.layers["detail"][name] = "made by bubblewrap"
         # where the zygote is root on the host itself (no user namespace), samples run as an unprivileged id
         # (only if an unprivileged uid can reach the interpreter: else root without capabilities)
