@@ -38,6 +38,9 @@ _EXPORTS = {
     # evaluation
     "EvaluationResult": "codexlab.evaluation",
     "pass_at_k": "codexlab.evaluation",
+    # the run store: one record per sample, with its verdict once judged
+    "SampleRecord": "codexlab.store",
+    "load_run": "codexlab.store",
 }
 __getattr__ = lazy_exports(_EXPORTS)
 __all__ = ["__version__", *sorted(_EXPORTS)]

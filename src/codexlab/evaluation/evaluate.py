@@ -19,34 +19,21 @@ from codexlab.evaluation.pass_at_k import default_ks, pass_at_k_table
 from codexlab.execution.types import ExecutionJob, Executor, Limits, Verdict
 from codexlab.jsonl import read_jsonl, write_jsonl
 from codexlab.problems.types import ProblemSet
+from codexlab.store.rundata import SampleRecord
 
 if TYPE_CHECKING:
     from codexlab.store.db import RunStore
 
 
 @dataclass
-class SampleRow:
-    """One line of a samples file: at least task_id and completion (openai/human-eval's format).
-
-    `sample_id` is the line's own, or (human-eval files have none) its position among its task's lines.
-    """
-
-    line: int
-    task_id: str
-    completion: str
-    data: dict[str, Any]
-    sample_id: int = 0
-
-
-@dataclass
 class SamplesFile:
     """The distinct samples of a file, and how many lines repeated a (task_id, sample_id) already read."""
 
-    rows: list[SampleRow]
+    rows: list[SampleRecord]
     duplicates: int = 0
 
 
-def read_samples(path: str | Path, problems: ProblemSet) -> list[SampleRow]:
+def read_samples(path: str | Path, problems: ProblemSet) -> list[SampleRecord]:
     """Read and validate a samples file; every problem names the file and line."""
     return read_samples_file(path, problems).rows
 
@@ -57,7 +44,7 @@ def read_samples_file(path: str | Path, problems: ProblemSet) -> SamplesFile:
     A sample is counted once whatever the file holds (a file appended to twice must not double n in pass@k).
     """
     path = Path(path)
-    rows: list[SampleRow] = []
+    rows: list[SampleRecord] = []
     unknown: list[tuple[int, str]] = []
     seen: set[tuple[str, int]] = set()
     next_id: dict[str, int] = {}
@@ -80,7 +67,7 @@ def read_samples_file(path: str | Path, problems: ProblemSet) -> SamplesFile:
         seen.add((task_id, sample_id))
         if task_id not in problems:
             unknown.append((lineno, task_id))
-        rows.append(SampleRow(lineno, task_id, obj["completion"], obj, sample_id))
+        rows.append(SampleRecord(task_id, sample_id, obj["completion"], line=lineno, data=obj))
     if not rows:
         raise InputError(path, "no samples in file (empty)")
     if unknown:
@@ -98,7 +85,7 @@ def read_samples_file(path: str | Path, problems: ProblemSet) -> SamplesFile:
 class EvaluationResult:
     """Everything `evaluate` learned: per-sample verdicts (in file order) and the pass@k summary."""
 
-    rows: list[SampleRow]
+    rows: list[SampleRecord]
     verdicts: list[Verdict]
     problems: ProblemSet
     executor: str
@@ -214,7 +201,7 @@ def evaluate_samples(
     )
 
 
-def _store_samples(store: RunStore, rows: list[SampleRow], program_of: list[str]) -> None:
+def _store_samples(store: RunStore, rows: list[SampleRecord], program_of: list[str]) -> None:
     """Make sure the store holds every judged sample, linked to the key of its verdict."""
     records = [{**row.data, "sample_id": row.sample_id} for row in rows]
     store.add_samples(records, list(program_of))

@@ -13,20 +13,24 @@ from codexlab.store.db import STORE_NAME, open_store
 
 @dataclass(frozen=True)
 class SampleRecord:
-    """One sample with its verdict (status 'unjudged' when it has none yet)."""
+    """One sample of a run, read from a samples file or from the store, with its verdict once judged (status
+    'unjudged' until then). The one record type for a sample between generation and the reports; what a
+    model returns before it has a task and an id is `generation.Sample`."""
 
     task_id: str
     sample_id: int
     completion: str
-    n_tokens: int
-    mean_logprob: float | None
-    sum_logprob: float | None
-    finish_reason: str | None
-    status: str
-    passed: bool
-    detail: str
-    traceback: str
-    duration_s: float
+    n_tokens: int = 0
+    mean_logprob: float | None = None
+    sum_logprob: float | None = None
+    finish_reason: str | None = None
+    status: str = "unjudged"
+    passed: bool = False
+    detail: str = ""
+    traceback: str = ""
+    duration_s: float = 0.0
+    line: int = 0  # its line in the samples file it was read from (0: read from the store)
+    data: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)  # the whole JSONL record
 
 
 @dataclass
