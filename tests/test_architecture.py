@@ -18,7 +18,15 @@ STAGE_DEPS = {
     "generation": {"problems", "store"},
     "evaluation": {"problems", "execution", "store"},
 }
-FOUNDATION = {"codexlab", "codexlab.errors", "codexlab.text", "codexlab.jsonl", "codexlab.paths", "codexlab.lazy"}
+FOUNDATION = {
+    "codexlab",
+    "codexlab.errors",
+    "codexlab.text",
+    "codexlab.jsonl",
+    "codexlab.paths",
+    "codexlab.lazy",
+    "codexlab.download",
+}
 
 
 def _modules() -> dict[str, Path]:

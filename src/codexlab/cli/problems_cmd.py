@@ -85,6 +85,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_execution_args(ck)
     ck.set_defaults(func=cmd_check)
 
+    from codexlab.problems.releases import RELEASES
+
+    fe = cmds.add_parser(
+        "fetch",
+        help="download a released benchmark file (HumanEval+, MBPP+), verified by its pinned sha256",
+        description="Download an EvalPlus release from its official location into codexlab's cache (once), "
+        "check its sha256, and print its path. Offline, put the file there yourself or pass --url.",
+    )
+    fe.add_argument("name", choices=sorted(RELEASES), help="which release")
+    fe.add_argument("--url", help="fetch the same pinned file from this URL instead (a mirror)")
+    fe.set_defaults(func=cmd_fetch)
+
 
 def parse_lengths(text: str) -> list[int]:
     """ "1-10" or "1,3,5" (or a mix) to a list of chain lengths."""
@@ -172,6 +184,13 @@ def cmd_harvest(args: argparse.Namespace) -> int:
     for reason, n in report.dropped.most_common():
         print(f"  {n:5d}  {reason}  (e.g. {', '.join(examples.get(reason, []))})")
     print(f"codexlab: wrote {report.kept} problems to {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from codexlab.problems.releases import fetch_release
+
+    print(fetch_release(args.name, args.url))
     return 0
 
 

