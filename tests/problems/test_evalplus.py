@@ -60,3 +60,57 @@ def test_bad_lines_are_named(tmp_path: Path) -> None:
         path.write_text(json.dumps(good) + "\n" + json.dumps(bad) + "\n")
         with pytest.raises(InputError, match=message):
             read_evalplus(path)
+
+
+def _write(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def test_plus_tests_judge_as_evalplus_does(tmp_path: Path) -> None:
+    """Expected outputs from the canonical solution; floats within the tolerance (1e-6 when none is given);
+    find_zero by its polynomial; plus = base and extra inputs; the first failing input named."""
+    import codexlab
+    from codexlab.problems.evalplus import expected_outputs, problem_sets
+
+    half = {
+        "task_id": "T/half", "prompt": "def half(x):\n", "entry_point": "half",
+        "canonical_solution": "    return x / 2\n", "base_input": [[1], [3]], "plus_input": [[7], [10**6 + 1]],
+        "atol": 0,
+    }  # fmt: skip
+    zero = {
+        "task_id": "T/zero", "entry_point": "find_zero", "atol": 1e-6,
+        "prompt": "def poly(xs, x):\n    return sum(c * x**i for i, c in enumerate(xs))\n\n\ndef find_zero(xs):\n",
+        "canonical_solution": "    return -xs[0] / xs[1]\n", "base_input": [[[2, -1]]], "plus_input": [[[-3, 3]]],
+    }  # fmt: skip
+    problems = read_evalplus(_write(tmp_path / "p.jsonl", [half, zero]))
+    expected = expected_outputs(problems, tmp_path / "expected.json")
+    assert expected["T/half"].outputs == ["0.5", "1.5", "3.5", "500000.5"]
+    assert (tmp_path / "expected.json").exists(), "cached for the next load"
+    base, plus = problem_sets(problems, expected, "toy+")
+    samples = [
+        {"task_id": "T/half", "completion": "    return x / 2 + 1e-9\n"},  # within 1e-6: passes
+        {"task_id": "T/half", "completion": "    return x // 2 + 0.5 if x < 5 else 0.0\n"},  # base only
+        {"task_id": "T/zero", "completion": "    return -xs[0] / xs[1] + 1e-12\n"},  # another zero, close enough
+        {"task_id": "T/zero", "completion": "    return 0.0\n"},
+    ]
+    with codexlab.make_executor("process", workers=2, unsafe=True) as ex:
+        on_base = codexlab.evaluate(samples, base, executor=ex, calibrate=False)
+        on_plus = codexlab.evaluate(samples, plus, executor=ex, calibrate=False)
+    assert [v.passed for v in on_base.verdicts] == [True, True, True, False]
+    assert [v.passed for v in on_plus.verdicts] == [True, False, True, False]
+    assert "input 2 of 4" in on_plus.verdicts[1].detail and "expected 3.5" in on_plus.verdicts[1].detail
+
+
+def test_the_humaneval_plus_base_set_passes_its_canonical_solutions(tmp_path: Path) -> None:
+    """The real release's base inputs (HumanEval's own), judged in the sandbox: every canonical solution passes."""
+    import codexlab
+    from codexlab.problems.loader import load_plus
+
+    copy = SHARED / "HumanEvalPlus.jsonl.gz"
+    if not copy.exists():
+        pytest.skip("no offline copy of the HumanEval+ release here")
+    base = load_plus("humaneval+-base", copy)
+    samples = [{"task_id": t, "completion": p.canonical_solution} for t, p in base.items()]
+    result = codexlab.evaluate(samples, base, calibrate=False)
+    assert sum(v.passed for v in result.verdicts) == 164, [v.detail for v in result.verdicts if not v.passed]

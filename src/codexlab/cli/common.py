@@ -16,7 +16,12 @@ from codexlab.problems import ProblemSet, load_problems
 
 def add_problem_args(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("problems")
-    g.add_argument("--dataset", default="humaneval", help="named problem set (default: humaneval, 164 problems)")
+    g.add_argument(
+        "--dataset",
+        default="humaneval",
+        help="named problem set: humaneval (default, 164 problems), humaneval+ (EvalPlus's HumanEval+: base and "
+        "plus inputs), humaneval+-base (its base inputs only), humaneval+mini, humaneval+mini-base",
+    )
     g.add_argument("--problems", metavar="FILE", help="a HumanEval-format JSONL or JSONL.gz file (overrides --dataset)")
     g.add_argument("--limit", type=int, metavar="N", help="only the first N problems")
     g.add_argument("--task-ids", metavar="IDS", help="comma-separated task_ids to keep, e.g. HumanEval/0,HumanEval/5")
