@@ -85,7 +85,7 @@ def test_plus_tests_judge_as_evalplus_does(tmp_path: Path) -> None:
     }  # fmt: skip
     problems = read_evalplus(_write(tmp_path / "p.jsonl", [half, zero]))
     expected = expected_outputs(problems, tmp_path / "expected.json")
-    assert expected["T/half"].outputs == ["0.5", "1.5", "3.5", "500000.5"]
+    assert expected["T/half"].outputs == [["j", "0.5"], ["j", "1.5"], ["j", "3.5"], ["j", "500000.5"]]
     assert (tmp_path / "expected.json").exists(), "cached for the next load"
     base, plus = problem_sets(problems, expected, "toy+")
     samples = [

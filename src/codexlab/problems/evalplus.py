@@ -89,10 +89,10 @@ def read_evalplus(path: str | Path) -> list[PlusProblem]:
 
 @dataclass(frozen=True)
 class Expected:
-    """What the canonical solution returns on each of a problem's inputs (base then plus), each as a Python
-    literal (its repr), and the seconds each call took."""
+    """What the canonical solution returns on each of a problem's inputs (base then plus), each as ["j", its
+    exact JSON text] or ["p", a Python literal] (see `_expected_runner`), and the seconds each call took."""
 
-    outputs: list[str]
+    outputs: list[list[str]]
     times: list[float]
 
 
@@ -137,9 +137,11 @@ def expected_outputs(problems: list[PlusProblem], cache: Path | None = None) -> 
 # atol + 1e-7 x |expected|; `find_zero` is right when the polynomial is within the tolerance of zero there.
 # The first input that fails stops the check and is named in its message.
 _CHECK = """
+import json as _json
+
 inf, nan = float("inf"), float("nan")
 _ATOL = {atol!r}
-_INPUTS = {inputs}
+_INPUTS = _json.loads({inputs})
 _EXPECTED = {expected}
 
 
@@ -185,9 +187,24 @@ def check(candidate):
 """
 
 
-def _test_code(p: PlusProblem, inputs: list[list[Any]], expected: str) -> str:
+def _expected_literal(values: list[list[str]]) -> str:
+    """The expected outputs as source: one JSON text parsed at run time where JSON holds them exactly (fast to
+    compile however large), else a Python literal."""
+    if all(kind == "j" for kind, _ in values):
+        return f"_json.loads({'[' + ', '.join(text for _, text in values) + ']'!r})"
+    items = [repr(json.loads(text)) if kind == "j" else text for kind, text in values]
+    return "[" + ", ".join(items) + "]"
+
+
+def _test_code(p: PlusProblem, inputs: list[list[Any]], expected: list[list[str]]) -> str:
     find_zero = p.entry_point == "find_zero"  # HumanEval/32: any zero is right, not only the canonical's
-    return _CHECK.format(atol=p.atol, inputs=repr(inputs), expected=expected, find_zero=find_zero, n=len(inputs))
+    return _CHECK.format(
+        atol=p.atol,
+        inputs=repr(json.dumps(inputs)),
+        expected=_expected_literal(expected),
+        find_zero=find_zero,
+        n=len(inputs),
+    )
 
 
 def problem_sets(
@@ -201,6 +218,6 @@ def problem_sets(
         outputs = expected[p.task_id].outputs
         n = len(p.base_input)
         for into, inputs, values in ((base, p.base_input, outputs[:n]), (plus, p.base_input + p.plus_input, outputs)):
-            test = _test_code(p, inputs, "[" + ", ".join(values) + "]")
+            test = _test_code(p, inputs, values)
             into.append(Problem(p.task_id, p.prompt, p.entry_point, p.canonical_solution, test))
     return ProblemSet(f"{name}-base", base), ProblemSet(name, plus)

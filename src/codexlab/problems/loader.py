@@ -51,7 +51,7 @@ def load_plus(dataset: str, release_file: str | Path | None = None) -> ProblemSe
     release = dataset.removesuffix("-base")
     path = Path(release_file) if release_file is not None else fetch_release(release)
     problems = read_evalplus(path)
-    cache = cache_root() / "evalplus" / f"{sha256_file(path)[:16]}-expected.json"
+    cache = cache_root() / "evalplus" / f"{sha256_file(path)[:16]}-expected-v2.json"
     base, plus = problem_sets(problems, expected_outputs(problems, cache), release)
     return base if dataset.endswith("-base") else plus
 
