@@ -85,6 +85,26 @@ def _judge(
     store: Any,
     progress: Progress | None,
 ) -> EvaluationResult:
+    base = None
+    if problems.base is not None:  # judged first: the store's samples then link to the main set's verdicts
+        base_path = samples_path.with_name(samples_path.name + "_base_results.jsonl")
+        base = _judge_on(samples_path, problems.base, executor, limits, calibrate, ks, store, progress, base_path)
+    result = _judge_on(samples_path, problems, executor, limits, calibrate, ks, store, progress, None)
+    result.base = base
+    return result
+
+
+def _judge_on(
+    samples_path: Path,
+    problems: ProblemSet,
+    executor: Executor,
+    limits: Limits | Mapping[str, Limits] | None,
+    calibrate: bool,
+    ks: list[int] | None,
+    store: Any,
+    progress: Progress | None,
+    results_path: Path | None,
+) -> EvaluationResult:
     if calibrate and not isinstance(limits, Mapping):
         from codexlab.execution.calibration import cached_calibrated_limits
 
@@ -92,9 +112,8 @@ def _judge(
     if progress is not None:
         progress.execution(executor)
     started = time.time()
-    result = evaluate_samples(
-        samples_path, problems, executor, limits, ks=ks, on_verdict=progress.verdicts if progress else None, store=store
-    )
+    on_verdict = progress.verdicts if progress else None
+    result = evaluate_samples(samples_path, problems, executor, limits, ks, on_verdict, store, results_path)
     if store is not None:
         store.add_timing("evaluate", started, time.time() - started, result.unique_programs, executor=executor.name)
     return result

@@ -94,12 +94,15 @@ def test_plus_tests_judge_as_evalplus_does(tmp_path: Path) -> None:
         {"task_id": "T/zero", "completion": "    return -xs[0] / xs[1] + 1e-12\n"},  # another zero, close enough
         {"task_id": "T/zero", "completion": "    return 0.0\n"},
     ]
+    assert plus.base is base
     with codexlab.make_executor("process", workers=2, unsafe=True) as ex:
-        on_base = codexlab.evaluate(samples, base, executor=ex, calibrate=False)
-        on_plus = codexlab.evaluate(samples, plus, executor=ex, calibrate=False)
-    assert [v.passed for v in on_base.verdicts] == [True, True, True, False]
+        on_plus = codexlab.evaluate(samples, plus, executor=ex, calibrate=False)  # judged on base and plus
+    assert on_plus.base is not None
+    assert [v.passed for v in on_plus.base.verdicts] == [True, True, True, False]
     assert [v.passed for v in on_plus.verdicts] == [True, False, True, False]
     assert "input 2 of 4" in on_plus.verdicts[1].detail and "expected 3.5" in on_plus.verdicts[1].detail
+    summary = on_plus.summary()
+    assert summary["pass_at_k"]["pass@1"] == 0.5 and summary["base"]["pass_at_k"]["pass@1"] == 0.75
 
 
 def test_the_humaneval_plus_base_set_passes_its_canonical_solutions(tmp_path: Path) -> None:

@@ -93,6 +93,7 @@ class EvaluationResult:
     unique_programs: int
     ks: list[int] = field(default_factory=list)
     duplicates: int = 0
+    base: EvaluationResult | None = None  # the same samples on the problems' base tests (see ProblemSet.base)
 
     def per_problem(self) -> dict[str, list[bool]]:
         out: dict[str, list[bool]] = {}
@@ -122,6 +123,7 @@ class EvaluationResult:
             "isolation": isolation,
             "duration_s": round(self.duration_s, 3),
             "per_problem": {t: {"n": len(v), "passed": sum(v)} for t, v in per.items()},
+            **({"base": self.base.summary()} if self.base is not None else {}),
         }
 
 
@@ -143,6 +145,7 @@ def evaluate_samples(
     ks: list[int] | None = None,
     on_verdict: Callable[[int, int], None] | None = None,
     store: RunStore | None = None,
+    results_path: Path | None = None,
 ) -> EvaluationResult:
     """Judge every sample, reusing the verdicts the store holds (an interrupted run resumes), and write the
     results file from them.
@@ -155,7 +158,7 @@ def evaluate_samples(
 
     if store is None:
         with RunStore(store_path_for(samples_path)) as own:
-            return evaluate_samples(samples_path, problems, executor, limits, ks, on_verdict, own)
+            return evaluate_samples(samples_path, problems, executor, limits, ks, on_verdict, own, results_path)
     samples_path = Path(samples_path)
     fixed = limits if isinstance(limits, Limits) else Limits()
     per_problem = limits if isinstance(limits, Mapping) else {}
@@ -188,7 +191,8 @@ def evaluate_samples(
     if not store.problems():
         store.put_problems(problems[t] for t in dict.fromkeys(row.task_id for row in rows))
     _store_samples(store, rows, program_of)
-    write_jsonl(results_path_for(samples_path), ({**row.data, **v.to_dict()} for row, v in zip(rows, verdicts)))
+    out = results_path or results_path_for(samples_path)
+    write_jsonl(out, ({**row.data, **v.to_dict()} for row, v in zip(rows, verdicts)))
     return EvaluationResult(
         rows=rows,
         verdicts=verdicts,

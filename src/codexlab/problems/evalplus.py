@@ -220,4 +220,5 @@ def problem_sets(
         for into, inputs, values in ((base, p.base_input, outputs[:n]), (plus, p.base_input + p.plus_input, outputs)):
             test = _test_code(p, inputs, values)
             into.append(Problem(p.task_id, p.prompt, p.entry_point, p.canonical_solution, test))
-    return ProblemSet(f"{name}-base", base), ProblemSet(name, plus)
+    base_set = ProblemSet(f"{name}-base", base)
+    return base_set, ProblemSet(name, plus, base=base_set)

@@ -27,9 +27,12 @@ class Problem:
 class ProblemSet(dict[str, Problem]):
     """Problems keyed by task_id, in file order, with a name and a content digest for reproducibility."""
 
-    def __init__(self, name: str, problems: list[Problem]) -> None:
+    def __init__(self, name: str, problems: list[Problem], base: ProblemSet | None = None) -> None:
         super().__init__((p.task_id, p) for p in problems)
         self.name = name
+        # the same problems with only the original benchmark's tests (HumanEval+'s base inputs): a set with one
+        # is judged on both, and reports both scores, as EvalPlus does
+        self.base = base
 
     @property
     def digest(self) -> str:
@@ -40,4 +43,5 @@ class ProblemSet(dict[str, Problem]):
         return h.hexdigest()
 
     def subset(self, task_ids: list[str]) -> ProblemSet:
-        return ProblemSet(self.name, [self[t] for t in task_ids])
+        base = self.base.subset(task_ids) if self.base is not None else None
+        return ProblemSet(self.name, [self[t] for t in task_ids], base)

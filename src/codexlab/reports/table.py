@@ -14,8 +14,11 @@ def print_summary(summary: dict[str, Any], title: str = "codexlab", console: Con
     t = Table(title=title, show_header=True, header_style="bold")
     t.add_column("metric")
     t.add_column("value", justify="right")
+    base = summary.get("base")
     for name, value in summary["pass_at_k"].items():
         t.add_row(name, f"{100 * value:.2f}%")
+        if base is not None and name in base["pass_at_k"]:
+            t.add_row(f"{name} (base tests)", f"{100 * base['pass_at_k'][name]:.2f}%")
     t.add_row("problems", f"{summary['problems_evaluated']} of {summary['problems_total']}")
     spp = summary["samples_per_problem"]
     t.add_row(
