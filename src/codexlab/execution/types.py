@@ -107,6 +107,12 @@ def program_text(problem: Problem, completion: str) -> str:
     return f"{problem.prompt}{completion}\n\n{problem.test}\n\ncheck({problem.entry_point})\n"
 
 
+# Bump when a change to codexlab could give the same program another verdict (how results cross the sandbox,
+# how outcomes are classified, ...): stores then judge again instead of reusing what older rules decided.
+# 2: ints up to 4M hex digits cross the sandbox (HumanEval+'s 10**1000000 was refused as malformed before).
+JUDGING_VERSION = 2
+
+
 @dataclass(frozen=True)
 class ExecutionJob:
     """One sample to judge. `key` is the caller's identifier, returned with the verdict."""
@@ -131,9 +137,10 @@ class ExecutionJob:
         return h.hexdigest()
 
     def verdict_key(self, executor: str) -> str:
-        """What a stored verdict is keyed by: this program (with its limits) and the executor that judged it,
-        so a verdict from a weaker executor (the forgeable process executor) is never reused by a stronger one."""
-        return hashlib.sha256(f"{executor}\0{self.program_hash}".encode()).hexdigest()
+        """What a stored verdict is keyed by: this program (with its limits), the executor that judged it (a
+        verdict from a weaker executor, the forgeable process executor, is never reused by a stronger one) and
+        JUDGING_VERSION (a verdict judged by rules that have changed since is judged again)."""
+        return hashlib.sha256(f"{executor}\0{JUDGING_VERSION}\0{self.program_hash}".encode()).hexdigest()
 
 
 class Executor(ABC):

@@ -1,7 +1,8 @@
 # ruff: noqa
-# state that outlives a sample (part 1, for a reader without RWF_NOWAIT, mincore or move_pages): evict pages of
-# a large shared object the view shows (fadvise DONTNEED, else madvise PAGEOUT on a mapping of it) so that the
-# pages standing for the 0 bits of a message are out of the page cache, and bring the 1 bits back in
+# state that outlives a sample (part 1, for a reader without RWF_NOWAIT, mincore or move_pages): bring 16 pages
+# of a large shared object the view shows into the page cache, then evict (madvise PAGEOUT, fadvise DONTNEED)
+# those standing for the 0 bits of a message. Reading alone cannot write a 0 (a page already cached stays so),
+# so this passes only where eviction works
 import glob, mmap, os, sys
 
 PAYLOAD, SPACING, PAGE = 0xB1D5, 64 * 4096, 4096
@@ -27,26 +28,24 @@ def add(a, b):
         return 0
     try:
         fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return 0
-    for bit in range(16):
-        try:
-            os.posix_fadvise(fd, bit * SPACING, SPACING // 2, os.POSIX_FADV_DONTNEED)
-        except OSError:
-            pass
-    try:
         m = mmap.mmap(fd, 16 * SPACING, prot=mmap.PROT_READ)
-        m.madvise(mmap.MADV_RANDOM)  # bring back only the page touched
-        for bit in range(16):
+        m.madvise(mmap.MADV_RANDOM)  # bring in only the pages touched
+    except (OSError, ValueError):
+        return 0
+    for bit in range(16):  # every bit's page cached first: only an eviction can make a 0 bit
+        m[bit * SPACING]
+    for bit in range(16):
+        if not PAYLOAD >> bit & 1:
             try:
                 m.madvise(MADV_PAGEOUT, bit * SPACING, SPACING // 2)
             except OSError:
                 pass
-        for bit in range(16):
-            if PAYLOAD >> bit & 1:
-                m[bit * SPACING]
-        m.close()
-    except (OSError, ValueError):
-        pass
+    m.close()
+    for bit in range(16):
+        if not PAYLOAD >> bit & 1:
+            try:
+                os.posix_fadvise(fd, bit * SPACING, SPACING // 2, os.POSIX_FADV_DONTNEED)
+            except OSError:
+                pass
     os.close(fd)
     return 0
