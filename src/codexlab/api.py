@@ -84,27 +84,14 @@ def _judge(
     ks: list[int] | None,
     store: Any,
     progress: Progress | None,
+    results_path: Path | None = None,
 ) -> EvaluationResult:
+    """Judge the samples file on `problems` (first on their base tests, where the set has them: the store's
+    samples then link to the main set's verdicts), calibrating limits unless told not to."""
     base = None
-    if problems.base is not None:  # judged first: the store's samples then link to the main set's verdicts
+    if problems.base is not None:
         base_path = samples_path.with_name(samples_path.name + "_base_results.jsonl")
-        base = _judge_on(samples_path, problems.base, executor, limits, calibrate, ks, store, progress, base_path)
-    result = _judge_on(samples_path, problems, executor, limits, calibrate, ks, store, progress, None)
-    result.base = base
-    return result
-
-
-def _judge_on(
-    samples_path: Path,
-    problems: ProblemSet,
-    executor: Executor,
-    limits: Limits | Mapping[str, Limits] | None,
-    calibrate: bool,
-    ks: list[int] | None,
-    store: Any,
-    progress: Progress | None,
-    results_path: Path | None,
-) -> EvaluationResult:
+        base = _judge(samples_path, problems.base, executor, limits, calibrate, ks, store, progress, base_path)
     if calibrate and not isinstance(limits, Mapping):
         from codexlab.execution.calibration import cached_calibrated_limits
 
@@ -116,6 +103,7 @@ def _judge_on(
     result = evaluate_samples(samples_path, problems, executor, limits, ks, on_verdict, store, results_path)
     if store is not None:
         store.add_timing("evaluate", started, time.time() - started, result.unique_programs, executor=executor.name)
+    result.base = base
     return result
 
 
