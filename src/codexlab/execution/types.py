@@ -7,6 +7,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 from typing import Any
 
 from codexlab.problems.types import Problem
@@ -126,7 +127,7 @@ class ExecutionJob:
     def program(self) -> str:
         return program_text(self.problem, self.completion)
 
-    @property
+    @cached_property  # a HumanEval+ program holds megabytes of tests: hashed once per job, however often asked
     def program_hash(self) -> str:
         """Content hash of what runs (program and limits): identical programs need judging only once.
 
