@@ -60,7 +60,7 @@ def _torchrun(*args: str) -> None:
     env["OMP_NUM_THREADS"] = "1"
     # --standalone: a local rendezvous on a free loopback port
     cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", *args]
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=1800)
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
 
 

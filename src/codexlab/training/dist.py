@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 import torch
 import torch.distributed as dist
+
+COLLECTIVE_TIMEOUT_S = 600
+GLOO_SETTLE_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,8 @@ def setup(device: str | None = None) -> DistInfo:
         dev = torch.device("cpu")
         backend = "gloo"
     if not dist.is_initialized():
-        dist.init_process_group(backend)
+        # a rank that never arrives fails the others' collectives after this long, not after the default 30 min
+        dist.init_process_group(backend, timeout=timedelta(seconds=COLLECTIVE_TIMEOUT_S))
     return DistInfo(rank, local, world, dev)
 
 
@@ -56,8 +62,14 @@ def teardown(info: DistInfo, finished: bool = True) -> None:
 
     Without the barrier, a rank that destroyed its gloo group while another still used it sometimes hung or aborted
     at exit here. After an error the other ranks may never arrive, so there is no barrier then.
+
+    After the barrier this thread sleeps briefly, without the GIL: gloo's worker threads release a finished
+    collective's tensors after waking the caller, and releasing a tensor Python has seen takes the GIL. The group's
+    destructor joins those threads while holding the GIL (when the last reference, DDP's reducer, is dropped), so
+    a worker still releasing then waits for the GIL forever: one rank hung about 1 run in 10 without the pause.
     """
     if info.enabled and dist.is_initialized():
         if finished:
             dist.barrier()
+            time.sleep(GLOO_SETTLE_S)
         dist.destroy_process_group()
