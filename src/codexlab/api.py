@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from codexlab.evaluation.evaluate import EvaluationResult, evaluate_samples, write_summary
 from codexlab.execution.types import Executor, Limits
-from codexlab.generation.types import Generator, SamplingParams
+from codexlab.generation.types import PAPER_STOPS, Generator, SamplingParams
 from codexlab.problems.types import ProblemSet
 
 __all__ = ["Progress", "RunResult", "evaluate", "limits_config", "run"]
@@ -180,7 +180,7 @@ def run(
     from codexlab.pipeline import default_run_dir, open_run_store, run_config
 
     problem_set = _problems(problems)
-    params = params or SamplingParams()
+    params = params or SamplingParams(stop=problem_set.stops or PAPER_STOPS)
     generator = load_generator(model) if isinstance(model, str) else model
     try:
         config = run_config(problem_set, generator.model_id, params.to_dict(), n, limits_config(limits, calibrate))

@@ -134,3 +134,32 @@ def test_llama_cpp_chat_with_the_gguf_template(small_model_path: Path, humaneval
         assert gen.tokens_generated > 0
     finally:
         gen.close()
+
+
+MBPP_PROMPT = '"""\nWrite a function to find the shared elements from the given two lists.\nassert set(similar_elements((3, 4, 5, 6),(5, 7, 4, 10))) == set((4, 5))\n"""\n'
+
+
+def test_a_task_without_a_function_asks_for_the_whole_function_and_keeps_it() -> None:
+    """MBPP's prompts: the instruction asks for a whole function; the reply's imports, helpers and the function
+    are kept (whole, signature included), its example usage and tests are not."""
+    from codexlab.generation.chat import WHOLE_FUNCTION_INSTRUCTION, asks_for_whole_function, sanitize_program
+
+    assert asks_for_whole_function(MBPP_PROMPT) and not asks_for_whole_function("def f(x):\n    ...\n")
+    (_, user) = chat_messages(MBPP_PROMPT)
+    assert user["content"].startswith(WHOLE_FUNCTION_INSTRUCTION) and MBPP_PROMPT.strip() in user["content"]
+    reply = (
+        "Here is the function:\n\n```python\nimport itertools\nfrom math import gcd\n\nLIMIT = 10\n\n\n"
+        "def _common(a, b):\n    return set(a) & set(b)\n\n\ndef similar_elements(a, b):\n"
+        "    return tuple(_common(a, b))\n\n\nprint(similar_elements((1, 2), (2, 3)))\n"
+        "assert similar_elements((1,), (1,)) == (1,)\nresult = similar_elements((1,), (2,))\n```\nIt works."
+    )
+    program = sanitize_program(reply)
+    assert program == extract_completion(reply, MBPP_PROMPT)
+    assert program.startswith("import itertools\n\nfrom math import gcd\n\nLIMIT = 10\n\ndef _common(a, b):")
+    assert "def similar_elements(a, b):\n    return tuple(_common(a, b))" in program
+    assert "print(" not in program and "assert" not in program and "result =" not in program
+    env: dict = {}
+    exec(MBPP_PROMPT + program, env)
+    assert set(env["similar_elements"]((3, 4, 5, 6), (5, 7, 4, 10))) == {4, 5}
+    # a reply cut off by max_tokens keeps what parses
+    assert "def _common" in sanitize_program(reply[: reply.index("def similar_elements") + 30])

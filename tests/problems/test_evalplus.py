@@ -117,3 +117,59 @@ def test_the_humaneval_plus_base_set_passes_its_canonical_solutions(tmp_path: Pa
     samples = [{"task_id": t, "completion": p.canonical_solution} for t, p in base.items()]
     result = codexlab.evaluate(samples, base, calibrate=False)
     assert sum(v.passed for v in result.verdicts) == 164, [v.detail for v in result.verdicts if not v.passed]
+
+
+def test_an_output_too_large_to_carry_is_left_out_with_a_warning(tmp_path: Path) -> None:
+    from codexlab.problems.evalplus import expected_outputs, problem_sets
+
+    big = {
+        "task_id": "T/big", "prompt": "def big(n):\n", "entry_point": "big", "canonical_solution": "    return 'x' * n\n",
+        "base_input": [[3]], "plus_input": [[13 << 20], [4]], "atol": 0,
+    }  # fmt: skip
+    problems = read_evalplus(_write(tmp_path / "p.jsonl", [big]))
+    expected = expected_outputs(problems)
+    assert [kind for kind, _ in expected["T/big"].outputs] == ["j", "x", "j"]
+    with pytest.warns(UserWarning, match=r"T/big: 1 of 3 inputs left out"):
+        _, plus = problem_sets(problems, expected, "toy+")
+    assert len(plus["T/big"].test) < 10_000, "the 13 MiB output is not in the tests"
+    assert "[[3], [4]]" in plus["T/big"].test
+
+
+# MBPP+ tasks that need EvalPlus's per-task rules: tuples and sets JSON cannot hold (2, 115, 580, 722), complex
+# numbers (124, 252), set equality (2), not-None (737: a regex match that cannot cross the sandbox), a Counter
+# (88), the alternative oracle of Mbpp/581, and Mbpp/56, whose function is itself named `check`
+MBPP_RULES = ["Mbpp/2", "Mbpp/56", "Mbpp/88", "Mbpp/115", "Mbpp/124", "Mbpp/252", "Mbpp/580", "Mbpp/581",
+              "Mbpp/722", "Mbpp/737"]  # fmt: skip
+
+
+@pytest.mark.parametrize("executor", ["sandbox", "process"])
+def test_mbpp_plus_rules_judge_the_canonical_solutions_and_only_them(executor: str) -> None:
+    import codexlab
+    from codexlab.problems.evalplus import MBPP_STOPS, expected_outputs, problem_sets
+
+    copy = SHARED / "MbppPlus.jsonl.gz"
+    if not copy.exists():
+        pytest.skip("no offline copy of the MBPP+ release here")
+    problems = [p for p in read_evalplus(copy) if p.task_id in MBPP_RULES]
+    base, plus = problem_sets(problems, expected_outputs(problems), "mbpp+")
+    assert plus.stops == MBPP_STOPS and base.stops == MBPP_STOPS
+    assert plus["Mbpp/2"].prompt.startswith('"""\nWrite a function') and plus["Mbpp/2"].prompt.endswith('"""\n')
+    samples = [{"task_id": t, "completion": p.canonical_solution} for t, p in plus.items()]
+    samples += [
+        # set equality: the same elements in another order (and a list) pass
+        {"task_id": "Mbpp/2", "completion": "def similar_elements(a, b):\n    return sorted(set(a) & set(b))[::-1]\n"},
+        # not-None: a match (which cannot cross the sandbox) where the reference returns None fails
+        {"task_id": "Mbpp/737", "completion": "import re\ndef check_str(s):\n    return re.match('', s)\n"},
+        # a plain dict where the reference returns a Counter passes
+        {"task_id": "Mbpp/88", "completion": "def freq_count(xs):\n    return {x: xs.count(x) for x in xs}\n"},
+        {"task_id": "Mbpp/124", "completion": "def angle_complex(a, b):\n    return 0.0\n"},
+    ]
+    kind = "process" if executor == "process" else "auto"
+    with codexlab.make_executor(kind, workers=2, unsafe=executor == "process") as ex:
+        result = codexlab.evaluate(samples, plus, executor=ex, calibrate=False)
+    canonical, extra = result.verdicts[: len(plus)], result.verdicts[len(plus) :]
+    assert all(v.passed for v in canonical), [
+        (s["task_id"], v.detail) for s, v in zip(samples, canonical) if not v.passed
+    ]
+    assert [v.passed for v in extra] == [True, False, True, False], [v.detail for v in extra]
+    assert "expected" in extra[3].detail and "input 0 of" in extra[3].detail

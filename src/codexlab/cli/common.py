@@ -12,6 +12,7 @@ from codexlab.errors import CodexlabError
 from codexlab.execution import Executor, Limits
 from codexlab.generation.types import PAPER_STOPS, SamplingParams
 from codexlab.problems import ProblemSet, load_problems
+from codexlab.problems.evalplus import MBPP_STOPS
 
 
 def add_problem_args(p: argparse.ArgumentParser) -> None:
@@ -66,7 +67,10 @@ def add_sampling_args(p: argparse.ArgumentParser) -> None:
         action="append",
         metavar="TEXT",
         help="stop sequence (repeatable; escapes like \\n allowed). Default: the paper's "
-        + ", ".join(repr(s) for s in PAPER_STOPS),
+        + ", ".join(repr(s) for s in PAPER_STOPS)
+        + " (for MBPP+, EvalPlus's: "
+        + ", ".join(repr(s) for s in MBPP_STOPS)
+        + ")",
     )
     g.add_argument("--n-ctx", type=int, default=2048, help="llama.cpp context size (default 2048)")
     g.add_argument(
@@ -98,7 +102,8 @@ def add_sampling_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--data-parallel-size", type=int, help="vLLM: model replicas")
 
 
-def sampling_params(args: argparse.Namespace) -> SamplingParams:
+def sampling_params(args: argparse.Namespace, problems: ProblemSet | None = None) -> SamplingParams:
+    """The sampling flags; without --stop, the problem set's own stop sequences (MBPP's) or else the paper's."""
     if args.n < 1:
         raise CodexlabError("--n must be at least 1")
     if args.temperature < 0:
@@ -107,7 +112,8 @@ def sampling_params(args: argparse.Namespace) -> SamplingParams:
         raise CodexlabError("--top-p must be in (0, 1]")
     if args.temperature == 0 and args.n > 1:
         print("codexlab: note: temperature 0 is greedy, so all samples of a problem are identical", file=sys.stderr)
-    stops = tuple(s.encode().decode("unicode_escape") for s in args.stop) if args.stop else PAPER_STOPS
+    default = problems.stops if problems is not None and problems.stops else PAPER_STOPS
+    stops = tuple(s.encode().decode("unicode_escape") for s in args.stop) if args.stop else default
     return SamplingParams(
         temperature=args.temperature, top_p=args.top_p, max_tokens=args.max_tokens, stop=stops, seed=args.seed
     )

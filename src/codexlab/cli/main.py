@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import warnings
 from collections.abc import Sequence
 
 from codexlab import __version__
@@ -52,12 +53,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line_warning(
+    message: Warning | str, category: type[Warning], filename: str, lineno: int, line: str | None = None
+) -> str:
+    return f"codexlab: warning: {message}\n"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     # text from samples may hold what the terminal cannot encode (a lone surrogate): show it escaped, never crash
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
+    # the library warns (a weaker sandbox, inputs left out); on the command line a warning is one plain line
+    warnings.formatwarning = _one_line_warning
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -89,7 +89,7 @@ def _load_generator(args: argparse.Namespace) -> Any:
 
 def _generate(args: argparse.Namespace, problems: ProblemSet, samples_path: Path, generator: Any) -> None:
     """`codexlab generate`: samples into a file, no run directory."""
-    params = sampling_params(args)
+    params = sampling_params(args, problems)
     done = existing_sample_ids(samples_path)
     with make_progress(args.no_progress) as progress:
         bars = RunBars(progress)
@@ -116,7 +116,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 generator,
                 problems,
                 n=args.n,
-                params=sampling_params(args),
+                params=sampling_params(args, problems),
                 run_dir=args.run_dir,
                 runs_root=args.runs_root,
                 executor=args.executor,

@@ -111,7 +111,9 @@ def program_text(problem: Problem, completion: str) -> str:
 # Bump when a change to codexlab could give the same program another verdict (how results cross the sandbox,
 # how outcomes are classified, ...): stores then judge again instead of reusing what older rules decided.
 # 2: ints up to 4M hex digits cross the sandbox (HumanEval+'s 10**1000000 was refused as malformed before).
-JUDGING_VERSION = 2
+# 3: a result the sandbox cannot carry reaches the test as a value equal to nothing (was an error); collections'
+#    dicts cross as dicts; an entry point named `check` (MBPP's Mbpp/56) no longer replaces the tests' check.
+JUDGING_VERSION = 3
 
 
 @dataclass(frozen=True)

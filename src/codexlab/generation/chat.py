@@ -27,11 +27,26 @@ INSTRUCTION = (
 )
 
 
+# MBPP's prompts state a task and one example assertion, with no function to complete: the reply is the whole
+# function (EvalPlus asks for "a self-contained Python script" the same way)
+WHOLE_FUNCTION_INSTRUCTION = (
+    "Write a self-contained Python function that solves the following problem and passes the example test. "
+    "Reply with the function and the imports it needs in a single ```python code block."
+)
+
+
+def asks_for_whole_function(prompt: str) -> bool:
+    """Whether the prompt states a task without a function to complete (MBPP) rather than a signature and
+    docstring (HumanEval)."""
+    return entry_point_of(prompt) is None
+
+
 def chat_messages(prompt: str) -> list[Message]:
-    """The conversation sent to a chat model for one HumanEval prompt."""
+    """The conversation sent to a chat model for one prompt (HumanEval's or MBPP's)."""
+    instruction = WHOLE_FUNCTION_INSTRUCTION if asks_for_whole_function(prompt) else INSTRUCTION
     return [
         {"role": "system", "content": SYSTEM_PROMPT},
-        {"role": "user", "content": f"{INSTRUCTION}\n\n```python\n{prompt.rstrip()}\n```"},
+        {"role": "user", "content": f"{instruction}\n\n```python\n{prompt.rstrip()}\n```"},
     ]
 
 
@@ -191,8 +206,29 @@ def _looks_like_body(code: str) -> str | None:
     return text
 
 
+def _whole_program(tree: ast.Module, lines: list[str]) -> str:
+    """The module's imports, functions, classes and constant assignments, in order: no tests, prints or calls."""
+    kept = ["\n".join(lines[_first_line(n) - 1 : n.end_lineno]) for n in tree.body if _is_kept_toplevel(n, set(), "")]
+    return "\n\n".join(kept) + "\n" if kept else ""
+
+
+def sanitize_program(reply: str) -> str:
+    """The code of a reply that answers with a whole function (MBPP): from the first fenced block (or the whole
+    reply) that parses into at least one definition, the definitions and imports, without example usage."""
+    candidates = code_blocks(reply) or [reply]
+    for code in candidates:
+        parsed = _parse_prefix(textwrap.dedent(code))
+        if parsed is not None:
+            program = _whole_program(*parsed)
+            if _DEF.search(program) or "class " in program:
+                return program
+    return textwrap.dedent(candidates[0]).strip("\n") + "\n"
+
+
 def extract_completion(reply: str, prompt: str, entry_point: str | None = None) -> str:
     """Turn a chat reply into a completion that runs after `prompt` (see the module docstring)."""
+    if entry_point is None and asks_for_whole_function(prompt):
+        return sanitize_program(reply)
     entry = entry_point or entry_point_of(prompt)
     candidates = code_blocks(reply) or [reply]
     if entry is not None:
@@ -228,10 +264,13 @@ def chat_generator(inner: Generator) -> ChatGenerator:
 __all__: list[Any] = [
     "INSTRUCTION",
     "SYSTEM_PROMPT",
+    "WHOLE_FUNCTION_INSTRUCTION",
+    "asks_for_whole_function",
     "ChatGenerator",
     "chat_generator",
     "chat_messages",
     "code_blocks",
     "entry_point_of",
     "extract_completion",
+    "sanitize_program",
 ]

@@ -1,13 +1,23 @@
 """Runs in its own interpreter (standard library only): each problem's trusted canonical solution on each of its
-inputs, in order, timing every call. Reads a JSON list of {task_id, code, entry_point, inputs} on stdin and
+inputs, in order, timing every call. Reads a JSON list of {task_id, code, entry_point, inputs, shape, not_none}
+on stdin (`shape`: the source of `_shape(args)`, see evalplus_rules; `not_none`: record only whether each output
+is not None) and
 writes one JSON line per problem: {task_id, outputs, times} or {task_id, error}. Each output is ["j", its JSON
 text] where JSON gives it back exactly (lists, strings, finite floats, ints, bools, None, dicts with string
-keys), else ["p", a Python literal] (tuples, sets, infinities, ints too long for a decimal literal)."""
+keys), else ["p", a Python literal] (tuples, sets, infinities, ints too long for a decimal literal), or ["x",
+its length] when it is too large to cross the sandbox (MBPP+'s Mbpp/255 returns up to 1 GB)."""
 
+import collections
 import copy
 import json
 import sys
 import time
+
+# collections' dicts compare equal to plain dicts with the same items; the sandbox carries them as dicts
+DICT_KINDS = (dict, collections.Counter, collections.OrderedDict, collections.defaultdict)
+# an output whose encoding is longer than this cannot cross the sandbox (16 MiB per message, with the codec's
+# tags): left out. HumanEval+ returns up to 11 MiB (HumanEval/130), MBPP+ up to 1 GB (Mbpp/255)
+MAX_OUTPUT_CHARS = 12 << 20
 
 
 def literal(x: object) -> str:
@@ -20,6 +30,8 @@ def literal(x: object) -> str:
     if t is tuple:
         items = [literal(i) for i in x]  # type: ignore[attr-defined]
         return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+    if t in DICT_KINDS:
+        return "{" + ", ".join(f"{literal(k)}: {literal(v)}" for k, v in x.items()) + "}"  # type: ignore[attr-defined]
     return repr(x)
 
 
@@ -34,13 +46,15 @@ def exact_json(x: object) -> bool:
         return x == x and x not in (float("inf"), float("-inf"))
     if t is list:
         return all(exact_json(i) for i in x)  # type: ignore[attr-defined]
-    if t is dict:
+    if t in DICT_KINDS:
         return all(type(k) is str and exact_json(v) for k, v in x.items())  # type: ignore[attr-defined]
     return False
 
 
 def encoded(x: object) -> list[str]:
-    return ["j", json.dumps(x)] if exact_json(x) else ["p", literal(x)]
+    """["j", JSON text], ["p", Python literal], or ["x", its length] for an output too large to carry."""
+    kind, text = ("j", json.dumps(x)) if exact_json(x) else ("p", literal(x))
+    return ["x", str(len(text))] if len(text) > MAX_OUTPUT_CHARS else [kind, text]
 
 
 def main() -> None:
@@ -49,12 +63,16 @@ def main() -> None:
             env: dict = {"__name__": "__expected__"}
             exec(compile(job["code"], "<canonical>", "exec"), env)
             fn = env[job["entry_point"]]
+            shaping: dict = {}
+            exec(job.get("shape") or "def _shape(args):\n    return args\n", shaping)
             outputs, times = [], []
             for args in job["inputs"]:
-                args = copy.deepcopy(args)
+                args = shaping["_shape"](copy.deepcopy(args))
                 start = time.perf_counter()
                 outputs.append(fn(*args))
                 times.append(time.perf_counter() - start)
+            if job.get("not_none"):
+                outputs = [x is not None for x in outputs]
             line = {"task_id": job["task_id"], "outputs": [encoded(x) for x in outputs], "times": times}
         except BaseException as exc:  # noqa: BLE001 - reported per problem
             line = {"task_id": job["task_id"], "error": f"{type(exc).__name__}: {exc}"[:500]}

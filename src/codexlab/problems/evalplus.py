@@ -9,12 +9,14 @@ import json
 import os
 import subprocess
 import sys
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from codexlab.errors import CodexlabError, InputError
 from codexlab.jsonl import read_jsonl, require_fields
+from codexlab.problems.evalplus_rules import input_shape, is_mbpp, oracle
 from codexlab.problems.types import Problem, ProblemSet
 
 TEXT_FIELDS = ("task_id", "prompt", "entry_point", "canonical_solution")
@@ -108,6 +110,8 @@ def expected_outputs(problems: list[PlusProblem], cache: Path | None = None) -> 
             "code": p.prompt + p.canonical_solution,
             "entry_point": p.entry_point,
             "inputs": p.base_input + p.plus_input,
+            "shape": input_shape(p.task_id),
+            "not_none": oracle(p.task_id, p.entry_point) == "not_none",
         }
         for p in problems
     ]
@@ -131,17 +135,20 @@ def expected_outputs(problems: list[PlusProblem], cache: Path | None = None) -> 
     return out
 
 
-# The tests of a HumanEval+ problem, in HumanEval's own format (a `check(candidate)`), so every executor and the
-# judge run them as they run HumanEval's. EvalPlus's comparison: equal, else (with the problem's tolerance, or
-# 1e-6 when the expected value is made of floats) the same type and length and each number within
-# atol + 1e-7 x |expected|; `find_zero` is right when the polynomial is within the tolerance of zero there.
+# The tests of an EvalPlus problem, in HumanEval's own format (a `check(candidate)`), so every executor and the
+# judge run them as they run HumanEval's. EvalPlus's comparison: equal, or the task's special oracle (see
+# evalplus_rules); else, with a tolerance (the problem's, or from the first input whose expected value is made of
+# floats on, 1e-6), the same type and length and each number within atol + 1e-7 x |expected| (np.allclose).
 # The first input that fails stops the check and is named in its message.
 _CHECK = """
 import json as _json
+import math as _math
 
 inf, nan = float("inf"), float("nan")
 _ATOL = {atol!r}
-_INPUTS = _json.loads({inputs})
+_ORACLE = {oracle!r}
+{sample_check}{shape}
+_INPUTS = [_shape(a) for a in _json.loads({inputs})]
 _EXPECTED = {expected}
 
 
@@ -151,39 +158,63 @@ def _floats(x):
     return isinstance(x, (list, tuple)) and len(x) > 0 and all(isinstance(i, float) for i in x)
 
 
-def _num_close(got, want, atol):
-    numbers = (int, float)
-    if not isinstance(got, numbers) or not isinstance(want, numbers) or got != got or want != want:
+def _close(got, want, atol):
+    if isinstance(got, (list, tuple)) and isinstance(want, (list, tuple)):
+        return len(got) == len(want) and all(_close(g, w, atol) for g, w in zip(got, want))
+    numbers = (int, float, complex)
+    if not isinstance(got, numbers) or not isinstance(want, numbers):
         return False
+    if got == want:
+        return True
     return abs(got - want) <= atol + 1e-07 * abs(want)
 
 
-def _same(got, want, atol):
-    if got == want:
-        return True
-    if atol == 0 and _floats(want):
-        atol = 1e-06
-    if atol == 0 or type(got) is not type(want):
-        return False
-    if isinstance(want, (list, tuple)):
-        return len(got) == len(want) and all(_num_close(g, w, atol) for g, w in zip(got, want))
-    return _num_close(got, want, atol)
-
-
 def _poly_at(xs, x):
-    return sum(c * x**i for i, c in enumerate(xs))
+    return sum(c * _math.pow(x, i) for i, c in enumerate(xs))
+
+
+def _surface_area(base_edge, height):
+    slant = _math.sqrt((base_edge / 2) ** 2 + height**2)
+    return round(base_edge**2 + 2 * base_edge * slant)
+
+
+def _digit_distance(a, b):
+    a, b = str(a), str(b)
+    width = max(len(a), len(b))
+    return sum(abs(int(x) - int(y)) for x, y in zip(a.zfill(width), b.zfill(width)))
+
+
+def _matches(got, want, args, atol):
+    if _ORACLE == "set_eq":
+        return set(got) == set(want)
+    if _ORACLE == "not_none":
+        return got == want if isinstance(got, bool) else want == (got is not None)
+    same = got == want
+    if _ORACLE == "any":
+        return True
+    if _ORACLE == "or_zero":
+        return same or got == 0
+    if _ORACLE == "surface_area":
+        return same or abs(got - _surface_area(*args)) <= atol
+    if _ORACLE == "digit_distance":
+        return same or got == _digit_distance(*args)
+    return same
 
 
 def check(candidate):
+{keep_sample_check}    atol = _ATOL
     for i, args in enumerate(_INPUTS):
         got = candidate(*args)
-        if {find_zero}:
-            assert abs(_poly_at(*args, got)) <= _ATOL, f"input {{i}} of {n}: {{args!r:.200}} gave {{got!r:.200}}"
-        else:
-            want = _EXPECTED[i]
-            assert _same(got, want, _ATOL), (
-                f"input {{i}} of {n}: {{args!r:.200}} gave {{got!r:.200}}, expected {{want!r:.200}}"
-            )
+        if _ORACLE == "find_zero":
+            assert abs(_poly_at(*args, got)) <= atol, f"input {{i}} of {n}: {{args!r:.200}} gave {{got!r:.200}}"
+            continue
+        want = _EXPECTED[i]
+        ok = _matches(got, want, args, atol)
+        if atol == 0 and _floats(want):
+            atol = 1e-06
+        if not ok and atol != 0:
+            ok = type(got) is type(want) and _close(got, want, atol)
+        assert ok, f"input {{i}} of {n}: {{args!r:.200}} gave {{got!r:.200}}, expected {{want!r:.200}}"
 """
 
 
@@ -196,29 +227,54 @@ def _expected_literal(values: list[list[str]]) -> str:
     return "[" + ", ".join(items) + "]"
 
 
+# Mbpp/56's function is itself named `check`: where the program runs as one file (`check(check)` at its end),
+# the sample's function is kept before the tests' `check` replaces it, and used in its place
+_SAMPLE_CHECK = '_SAMPLE_CHECK = globals().get("check")\n'
+_KEEP_SAMPLE_CHECK = "    if candidate is check and _SAMPLE_CHECK is not None:\n        candidate = _SAMPLE_CHECK\n"
+
+
 def _test_code(p: PlusProblem, inputs: list[list[Any]], expected: list[list[str]]) -> str:
-    find_zero = p.entry_point == "find_zero"  # HumanEval/32: any zero is right, not only the canonical's
+    named_check = p.entry_point == "check"
     return _CHECK.format(
+        sample_check=_SAMPLE_CHECK if named_check else "",
+        keep_sample_check=_KEEP_SAMPLE_CHECK if named_check else "",
         atol=p.atol,
+        oracle=oracle(p.task_id, p.entry_point),
+        shape=input_shape(p.task_id),
         inputs=repr(json.dumps(inputs)),
         expected=_expected_literal(expected),
-        find_zero=find_zero,
         n=len(inputs),
     )
+
+
+# MBPP+ completion prompts end after the task's docstring and the model writes the whole function, so the paper's
+# stops (which end at the next `def`) would cut helpers: EvalPlus's direct-completion stops instead
+MBPP_STOPS: tuple[str, ...] = ('\n"""', "\nassert", "\nif __name__", "\ndef main(", "\nprint(")
 
 
 def problem_sets(
     problems: list[PlusProblem], expected: dict[str, Expected], name: str
 ) -> tuple[ProblemSet, ProblemSet]:
     """The base problem set (the original benchmark's inputs) and the plus one (base and plus inputs: a sample
-    passes plus only if it passes both, as EvalPlus reports it), each with tests in HumanEval's format."""
+    passes plus only if it passes both, as EvalPlus reports it), each with tests in HumanEval's format.
+    MBPP's prompts are stripped and end in one newline, as EvalPlus sends them."""
     base: list[Problem] = []
     plus: list[Problem] = []
     for p in problems:
         outputs = expected[p.task_id].outputs
         n = len(p.base_input)
+        prompt = p.prompt.strip() + "\n" if is_mbpp(p.task_id) else p.prompt
         for into, inputs, values in ((base, p.base_input, outputs[:n]), (plus, p.base_input + p.plus_input, outputs)):
-            test = _test_code(p, inputs, values)
-            into.append(Problem(p.task_id, p.prompt, p.entry_point, p.canonical_solution, test))
-    base_set = ProblemSet(f"{name}-base", base)
-    return base_set, ProblemSet(name, plus, base=base_set)
+            kept = [i for i, (kind, _) in enumerate(values) if kind != "x"]
+            test = _test_code(p, [inputs[i] for i in kept], [values[i] for i in kept])
+            into.append(Problem(p.task_id, prompt, p.entry_point, p.canonical_solution, test))
+        left_out = [int(text) for kind, text in outputs if kind == "x"]
+        if left_out:
+            warnings.warn(
+                f"{p.task_id}: {len(left_out)} of {len(outputs)} inputs left out: their expected outputs "
+                f"({min(left_out) >> 20}-{max(left_out) >> 20} MiB) are too large to cross the sandbox",
+                stacklevel=2,
+            )
+    stops = MBPP_STOPS if problems and all(is_mbpp(p.task_id) for p in problems) else None
+    base_set = ProblemSet(f"{name}-base", base, stops=stops)
+    return base_set, ProblemSet(name, plus, base=base_set, stops=stops)

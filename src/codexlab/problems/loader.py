@@ -35,12 +35,13 @@ def load_problems_file(path: str | Path, name: str | None = None) -> ProblemSet:
 
 
 DATASETS = {"humaneval": humaneval_path}
-# EvalPlus's HumanEval+ (base: the original inputs; plus: base and extra inputs), judged with EvalPlus's comparison
-PLUS_DATASETS = ("humaneval+", "humaneval+-base", "humaneval+mini", "humaneval+mini-base")
+# EvalPlus's HumanEval+ and MBPP+ (base: the original inputs; plus: base and extra inputs), judged with
+# EvalPlus's comparison
+PLUS_DATASETS = ("humaneval+", "humaneval+-base", "humaneval+mini", "humaneval+mini-base", "mbpp+", "mbpp+-base")
 
 
 def load_plus(dataset: str, release_file: str | Path | None = None) -> ProblemSet:
-    """A HumanEval+ problem set (see PLUS_DATASETS): the release file (fetched and verified, or the one given),
+    """A HumanEval+ or MBPP+ problem set (see PLUS_DATASETS): the release file (fetched and verified, or the one given),
     its expected outputs (computed once from the canonical solutions, cached by the file's hash) and tests in
     HumanEval's format."""
     from codexlab.download import sha256_file
@@ -51,13 +52,13 @@ def load_plus(dataset: str, release_file: str | Path | None = None) -> ProblemSe
     release = dataset.removesuffix("-base")
     path = Path(release_file) if release_file is not None else fetch_release(release)
     problems = read_evalplus(path)
-    cache = cache_root() / "evalplus" / f"{sha256_file(path)[:16]}-expected-v2.json"
+    cache = cache_root() / "evalplus" / f"{sha256_file(path)[:16]}-expected-v3.json"
     base, plus = problem_sets(problems, expected_outputs(problems, cache), release)
     return base if dataset.endswith("-base") else plus
 
 
 def load_problems(dataset: str = "humaneval", problems_file: str | Path | None = None) -> ProblemSet:
-    """Load a named dataset, or the file given by `problems_file` (which wins; for a HumanEval+ dataset, the
+    """Load a named dataset, or the file given by `problems_file` (which wins; for an EvalPlus dataset, the
     EvalPlus release file to use)."""
     if dataset in PLUS_DATASETS:
         return load_plus(dataset, problems_file)

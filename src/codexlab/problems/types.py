@@ -27,12 +27,21 @@ class Problem:
 class ProblemSet(dict[str, Problem]):
     """Problems keyed by task_id, in file order, with a name and a content digest for reproducibility."""
 
-    def __init__(self, name: str, problems: list[Problem], base: ProblemSet | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        problems: list[Problem],
+        base: ProblemSet | None = None,
+        stops: tuple[str, ...] | None = None,
+    ) -> None:
         super().__init__((p.task_id, p) for p in problems)
         self.name = name
         # the same problems with only the original benchmark's tests (HumanEval+'s base inputs): a set with one
         # is judged on both, and reports both scores, as EvalPlus does
         self.base = base
+        # where a completion ends when the user gives no stop sequences (None: the paper's, for HumanEval's
+        # function bodies; MBPP's prompts are answered by a whole function, so they need their own)
+        self.stops = stops
 
     @property
     def digest(self) -> str:
@@ -44,4 +53,4 @@ class ProblemSet(dict[str, Problem]):
 
     def subset(self, task_ids: list[str]) -> ProblemSet:
         base = self.base.subset(task_ids) if self.base is not None else None
-        return ProblemSet(self.name, [self[t] for t in task_ids], base)
+        return ProblemSet(self.name, [self[t] for t in task_ids], base, self.stops)
