@@ -1,7 +1,7 @@
-"""codexlab against EvalPlus 0.3.1 on HumanEval+: the same samples file and release file, the same number of
-workers. Prints, for each harness, the wall time of a cold run (its expected outputs computed, and for
-codexlab its limits calibrated) and of a warm one (both cached), samples/s and the ratio, and whether the two
-agree on every sample's base and plus verdict (listing any that differ).
+"""codexlab against EvalPlus 0.3.1 on HumanEval+ or MBPP+ (`--dataset`): the same samples file and release file,
+the same number of workers. Prints, for each harness, the wall time of a cold run (its expected outputs
+computed, and for codexlab its limits calibrated) and of a warm one (both cached), samples/s and the ratio, and
+whether the two agree on every sample's base and plus verdict (listing any that differ).
 
 EvalPlus is not a codexlab dependency: install it in a venv of its own and name its interpreter,
 
@@ -9,7 +9,8 @@ EvalPlus is not a codexlab dependency: install it in a venv of its own and name 
     python benchmarks/bench_evalplus.py --evalplus-python /tmp/venv-evalplus/bin/python [--samples FILE]
 
 Without --samples the samples are the release's canonical solutions. EvalPlus reads the release through
-HUMANEVAL_OVERRIDE_PATH, codexlab through --problems; each gets a fresh cache folder for its cold run.
+HUMANEVAL_OVERRIDE_PATH (MBPP_OVERRIDE_PATH), codexlab through --problems; each gets a fresh cache folder for
+its cold run.
 """
 
 from __future__ import annotations
@@ -28,10 +29,16 @@ from codexlab.jsonl import read_jsonl, write_jsonl
 from codexlab.problems.evalplus import read_evalplus
 from codexlab.problems.releases import fetch_release
 
+# codexlab's dataset -> EvalPlus's name for it and the variable that points it at a local release file
+EVALPLUS_NAMES = {"humaneval+": ("humaneval", "HUMANEVAL_OVERRIDE_PATH"), "mbpp+": ("mbpp", "MBPP_OVERRIDE_PATH")}
 
-def run_evalplus(python: str, samples: Path, release: Path, workers: int, cache: Path) -> tuple[float, dict]:
-    env = {**os.environ, "HUMANEVAL_OVERRIDE_PATH": str(release), "XDG_CACHE_HOME": str(cache)}
-    cmd = [python, "-m", "evalplus.evaluate", "--dataset", "humaneval", "--samples", str(samples)]
+
+def run_evalplus(
+    python: str, dataset: str, samples: Path, release: Path, workers: int, cache: Path
+) -> tuple[float, dict]:
+    name, override = EVALPLUS_NAMES[dataset]
+    env = {**os.environ, override: str(release), "XDG_CACHE_HOME": str(cache)}
+    cmd = [python, "-m", "evalplus.evaluate", "--dataset", name, "--samples", str(samples)]
     cmd += ["--parallel", str(workers), "--i_just_wanna_run"]
     result_path = Path(str(samples).replace(".jsonl", "_eval_results.json"))
     result_path.unlink(missing_ok=True)  # (it would ask on stdin whether to overwrite it)
@@ -44,11 +51,11 @@ def run_evalplus(python: str, samples: Path, release: Path, workers: int, cache:
     return took, results["eval"]
 
 
-def run_codexlab(samples: Path, release: Path, workers: int, cache: Path) -> float:
+def run_codexlab(dataset: str, samples: Path, release: Path, workers: int, cache: Path) -> float:
     env = {**os.environ, "CODEXLAB_CACHE": str(cache)}
     for old in samples.parent.glob(samples.name + "_results.sqlite*"):
         old.unlink()  # judge everything again, as evalplus does (its caches, like codexlab's, are kept)
-    cmd = [sys.executable, "-m", "codexlab.cli.main", "evaluate", str(samples), "--dataset", "humaneval+"]
+    cmd = [sys.executable, "-m", "codexlab.cli.main", "evaluate", str(samples), "--dataset", dataset]
     cmd += ["--problems", str(release), "--workers", str(workers), "--json"]
     start = time.perf_counter()
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
@@ -69,10 +76,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--evalplus-python", required=True, help="an interpreter with evalplus==0.3.1 installed")
     ap.add_argument("--samples", type=Path, help="a samples JSONL (task_id, completion); default: canonical")
-    ap.add_argument("--release", type=Path, help="the HumanEval+ release file (default: fetched and verified)")
+    ap.add_argument("--dataset", choices=sorted(EVALPLUS_NAMES), default="humaneval+")
+    ap.add_argument("--release", type=Path, help="the release file (default: fetched and verified)")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     args = ap.parse_args()
-    release = args.release or fetch_release("humaneval+")
+    release = args.release or fetch_release(args.dataset)
     with tempfile.TemporaryDirectory(prefix="codexlab-bench-evalplus-") as tmp:
         work = Path(tmp)
         samples = work / "samples.jsonl"
@@ -83,13 +91,13 @@ def main() -> None:
                 samples, ({"task_id": p.task_id, "completion": p.canonical_solution} for p in read_evalplus(release))
             )
         n = sum(1 for _ in read_jsonl(samples))
-        print(f"samples: {n}   workers: {args.workers}   load average: {os.getloadavg()[0]:.1f}")
+        print(f"{args.dataset} samples: {n}   workers: {args.workers}   load average: {os.getloadavg()[0]:.1f}")
         times: dict[str, list[float]] = {"evalplus": [], "codexlab": []}
         ep_cache, cl_cache = work / "evalplus-cache", work / "codexlab-cache"
         for _ in ("cold", "warm"):  # alternating, so a drifting load hits both
-            took, ep = run_evalplus(args.evalplus_python, samples, release, args.workers, ep_cache)
+            took, ep = run_evalplus(args.evalplus_python, args.dataset, samples, release, args.workers, ep_cache)
             times["evalplus"].append(took)
-            times["codexlab"].append(run_codexlab(samples, release, args.workers, cl_cache))
+            times["codexlab"].append(run_codexlab(args.dataset, samples, release, args.workers, cl_cache))
         plus = verdicts_by_task(Path(f"{samples}_results.jsonl"))
         base = verdicts_by_task(Path(f"{samples}_base_results.jsonl"))
         differ = []
