@@ -9,8 +9,24 @@ BASE_VENV ?= .venv-base
 
 .PHONY: setup models browser bwrap demo test test-base lint typecheck check clean
 
-$(STAMP): pyproject.toml requirements/lock.txt
+# llama.cpp for any x86-64 CPU with AVX2. Its default build is -march=native, and pip caches that wheel under the
+# package's name alone: a build on a CPU with AMX (Sapphire Rapids) crashed in its first decode on that very VM,
+# and a wheel built on one machine may not run on the next. So codexlab builds its own wheel with these flags,
+# without pip's cache, keeps it in a folder named after them, and installs that one.
+LLAMA_VERSION := 0.3.36
+LLAMA_CMAKE   := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
+LLAMA_WHEELS  := $(HOME)/.cache/codexlab/wheels/llama-cpp-python-$(LLAMA_VERSION)-avx2
+
+$(LLAMA_WHEELS)/.built:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	CMAKE_ARGS="$(LLAMA_CMAKE)" $(BIN)/pip wheel --disable-pip-version-check -q --no-deps --no-cache-dir \
+		-w $(LLAMA_WHEELS) llama-cpp-python==$(LLAMA_VERSION)
+	touch $@
+
+$(STAMP): pyproject.toml requirements/lock.txt Makefile $(LLAMA_WHEELS)/.built
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --disable-pip-version-check -q --no-deps --no-index --force-reinstall \
+		--find-links $(LLAMA_WHEELS) llama-cpp-python==$(LLAMA_VERSION)
 	$(BIN)/pip install --disable-pip-version-check -q -c requirements/lock.txt -e '.[dev,all]'
 	touch $(STAMP)
 
@@ -50,6 +66,8 @@ test: models browser bwrap
 test-base: models
 	rm -rf $(BASE_VENV)
 	$(PYTHON) -m venv $(BASE_VENV)
+	$(BASE_VENV)/bin/pip install --disable-pip-version-check -q --no-deps --no-index \
+		--find-links $(LLAMA_WHEELS) llama-cpp-python==$(LLAMA_VERSION)
 	$(BASE_VENV)/bin/pip install --disable-pip-version-check -q -c requirements/lock.txt -e '.[dev]'
 	$(BASE_VENV)/bin/python -c "import sys, codexlab.cli.main as m; m.build_parser(); \
 		heavy = {'torch', 'transformers', 'tokenizers', 'llama_cpp'} & set(sys.modules); assert not heavy, heavy"
