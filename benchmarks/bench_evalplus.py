@@ -3,7 +3,8 @@ the same number of workers. Prints, for each harness, the wall time of a cold ru
 computed, and for codexlab its limits calibrated) and of a warm one (both cached), samples/s and the ratio, and
 whether the two agree on every sample's base and plus verdict (listing any that differ).
 
-EvalPlus is not a codexlab dependency: install it in a venv of its own and name its interpreter,
+EvalPlus is not a codexlab dependency: install the `bench` extra (pip install 'codexlab[bench]'), or put it in a
+venv of its own and name its interpreter,
 
     python -m venv /tmp/venv-evalplus && /tmp/venv-evalplus/bin/pip install evalplus==0.3.1
     python benchmarks/bench_evalplus.py --evalplus-python /tmp/venv-evalplus/bin/python [--samples FILE]
@@ -16,6 +17,7 @@ its cold run.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import shutil
@@ -74,12 +76,18 @@ def verdicts_by_task(path: Path) -> dict[str, list[bool]]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--evalplus-python", required=True, help="an interpreter with evalplus==0.3.1 installed")
+    ap.add_argument(
+        "--evalplus-python",
+        default=sys.executable if importlib.util.find_spec("evalplus") else None,
+        help="an interpreter with evalplus==0.3.1 installed (default: this one, with the `bench` extra)",
+    )
     ap.add_argument("--samples", type=Path, help="a samples JSONL (task_id, completion); default: canonical")
     ap.add_argument("--dataset", choices=sorted(EVALPLUS_NAMES), default="humaneval+")
     ap.add_argument("--release", type=Path, help="the release file (default: fetched and verified)")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     args = ap.parse_args()
+    if args.evalplus_python is None:
+        ap.error("evalplus is not installed here: pip install 'codexlab[bench]', or name --evalplus-python")
     release = args.release or fetch_release(args.dataset)
     with tempfile.TemporaryDirectory(prefix="codexlab-bench-evalplus-") as tmp:
         work = Path(tmp)
