@@ -173,3 +173,28 @@ def test_mbpp_plus_rules_judge_the_canonical_solutions_and_only_them(executor: s
     ]
     assert [v.passed for v in extra] == [True, False, True, False], [v.detail for v in extra]
     assert "expected" in extra[3].detail and "input 0 of" in extra[3].detail
+
+
+def test_pipelined_calls_carry_large_arguments_and_results_in_order(tmp_path: Path) -> None:
+    """Under the sandbox's judge the calls go out ahead of the answers: arguments and results larger than a pipe
+    holds neither deadlock nor reorder, and the first wrong result is the one named."""
+    import codexlab
+    from codexlab.problems.evalplus import expected_outputs, problem_sets
+
+    echo = {
+        "task_id": "T/echo", "prompt": "def echo(s, i):\n", "entry_point": "echo",
+        "canonical_solution": "    return s * 3 + str(i)\n",
+        "base_input": [["ab", 0]], "plus_input": [["xyz" * (70_000 + i), i] for i in range(1, 12)] + [["", 99]] * 300,
+        "atol": 0,
+    }  # fmt: skip
+    problems = read_evalplus(_write(tmp_path / "p.jsonl", [echo]))
+    _, plus = problem_sets(problems, expected_outputs(problems), "toy+")
+    samples = [
+        {"task_id": "T/echo", "completion": "    return s * 3 + str(i)\n"},
+        {"task_id": "T/echo", "completion": "    return s * 3 + str(i if i != 7 else 0)\n"},
+        {"task_id": "T/echo", "completion": "    return s * 3 + str(i if i != 99 else 0)\n"},
+    ]
+    result = codexlab.evaluate(samples, plus, calibrate=False)
+    assert [v.passed for v in result.verdicts] == [True, False, False], [v.detail for v in result.verdicts]
+    assert "input 7 of 312" in result.verdicts[1].detail
+    assert "input 12 of 312" in result.verdicts[2].detail
