@@ -93,9 +93,12 @@ def _judge(
         base_path = samples_path.with_name(samples_path.name + "_base_results.jsonl")
         base = _judge(samples_path, problems.base, executor, limits, calibrate, ks, store, progress, base_path)
     if calibrate and not isinstance(limits, Mapping):
-        from codexlab.execution.calibration import cached_calibrated_limits
+        from codexlab.execution.calibration import cached_calibrated_limits, limits_from_measured
 
-        limits = cached_calibrated_limits(problems, executor, limits)
+        if problems.reference_s is not None:  # the canonical's own timings (EvalPlus's sets): no calibration run
+            limits = limits_from_measured(problems.reference_s, limits or Limits())
+        else:
+            limits = cached_calibrated_limits(problems, executor, limits)
     if progress is not None:
         progress.execution(executor)
     started = time.time()

@@ -95,6 +95,9 @@ def test_plus_tests_judge_as_evalplus_does(tmp_path: Path) -> None:
         {"task_id": "T/zero", "completion": "    return 0.0\n"},
     ]
     assert plus.base is base
+    # time limits come from the canonical's own timings, base inputs for the base set, all for the plus set
+    assert plus.reference_s == {t: sum(e.times) for t, e in expected.items()}
+    assert base.reference_s is not None and base.reference_s["T/half"] == sum(expected["T/half"].times[:2])
     with codexlab.make_executor("process", workers=2, unsafe=True) as ex:
         on_plus = codexlab.evaluate(samples, plus, executor=ex, calibrate=False)  # judged on base and plus
     assert on_plus.base is not None
@@ -156,6 +159,8 @@ def test_mbpp_plus_rules_judge_the_canonical_solutions_and_only_them(executor: s
     assert plus["Mbpp/2"].prompt.startswith('"""\nWrite a function') and plus["Mbpp/2"].prompt.endswith('"""\n')
     samples = [{"task_id": t, "completion": p.canonical_solution} for t, p in plus.items()]
     samples += [
+        # never returns: ended by the limit derived from the canonical's timing (no calibration run)
+        {"task_id": "Mbpp/2", "completion": "def similar_elements(a, b):\n    while True:\n        pass\n"},
         # set equality: the same elements in another order (and a list) pass
         {"task_id": "Mbpp/2", "completion": "def similar_elements(a, b):\n    return sorted(set(a) & set(b))[::-1]\n"},
         # not-None: a match (which cannot cross the sandbox) where the reference returns None fails
@@ -166,13 +171,14 @@ def test_mbpp_plus_rules_judge_the_canonical_solutions_and_only_them(executor: s
     ]
     kind = "process" if executor == "process" else "auto"
     with codexlab.make_executor(kind, workers=2, unsafe=executor == "process") as ex:
-        result = codexlab.evaluate(samples, plus, executor=ex, calibrate=False)
+        result = codexlab.evaluate(samples, plus, executor=ex)
     canonical, extra = result.verdicts[: len(plus)], result.verdicts[len(plus) :]
     assert all(v.passed for v in canonical), [
         (s["task_id"], v.detail) for s, v in zip(samples, canonical) if not v.passed
     ]
-    assert [v.passed for v in extra] == [True, False, True, False], [v.detail for v in extra]
-    assert "expected" in extra[3].detail and "input 0 of" in extra[3].detail
+    assert extra[0].status.value == "timeout", extra[0].detail
+    assert [v.passed for v in extra[1:]] == [True, False, True, False], [v.detail for v in extra]
+    assert "expected" in extra[4].detail and "input 0 of" in extra[4].detail
 
 
 def test_pipelined_calls_carry_large_arguments_and_results_in_order(tmp_path: Path) -> None:

@@ -278,5 +278,7 @@ def problem_sets(
                 stacklevel=2,
             )
     stops = MBPP_STOPS if problems and all(is_mbpp(p.task_id) for p in problems) else None
-    base_set = ProblemSet(f"{name}-base", base, stops=stops)
-    return base_set, ProblemSet(name, plus, base=base_set, stops=stops)
+    base_s = {p.task_id: sum(expected[p.task_id].times[: len(p.base_input)]) for p in problems}
+    plus_s = {p.task_id: sum(expected[p.task_id].times) for p in problems}
+    base_set = ProblemSet(f"{name}-base", base, stops=stops, reference_s=base_s)
+    return base_set, ProblemSet(name, plus, base=base_set, stops=stops, reference_s=plus_s)

@@ -30,6 +30,8 @@ MAX_HEX_DIGITS = 1 << 22  # hex digits of one big int ("i" tag, linear to parse)
 _dumps = json.JSONEncoder(allow_nan=True, separators=(",", ":"), check_circular=False).encode
 _loads = json.loads
 _SCALARS = (str, bool, float, type(None))
+_LEAVES = frozenset(_SCALARS)  # what encodes as itself (ints only below 2**63: checked one by one)
+_DECODED_LEAVES = frozenset((*_SCALARS, int))  # what decodes as itself (the parser caps an int's digits)
 _CONTAINER_TAGS: dict[type, str] = {list: "l", tuple: "t", set: "S", frozenset: "F"}
 # the standard library's dicts compare equal to a plain dict with the same items (MBPP's Mbpp/88 returns a
 # Counter): sent as plain dicts, so the peer rebuilds a dict and nothing of the subclass crosses
@@ -50,6 +52,8 @@ def _enc(x: Any, depth: int) -> Any:
         raise NotPlain("nested too deeply")
     tag = _CONTAINER_TAGS.get(t)
     if tag is not None:
+        if t is not set and t is not frozenset and _LEAVES.issuperset(map(type, x)):
+            return [tag, *x]  # strings, floats, bools, None: JSON as they are (HumanEval+ returns 10**6 floats)
         return [tag, *[_enc(i, depth + 1) for i in x]]
     if t in _DICT_KINDS:
         return ["d", *[[_enc(k, depth + 1), _enc(v, depth + 1)] for k, v in dict.items(x)]]
@@ -123,7 +127,7 @@ def _dec(n: Any, depth: int, budget: _Budget) -> Any:
     budget.take(len(n))
     tag = n[0]
     if tag == "l" or tag == "t":
-        seq = [_dec(i, depth + 1, budget) for i in n[1:]]
+        seq = n[1:] if _DECODED_LEAVES.issuperset(map(type, n[1:])) else [_dec(i, depth + 1, budget) for i in n[1:]]
         _check_hashes(seq)
         return seq if tag == "l" else tuple(seq)
     if tag == "S" or tag == "F":
