@@ -141,8 +141,8 @@ def test_an_output_too_large_to_carry_is_left_out_with_a_warning(tmp_path: Path)
 # MBPP+ tasks that need EvalPlus's per-task rules: tuples and sets JSON cannot hold (2, 115, 580, 722), complex
 # numbers (124, 252), set equality (2), not-None (737: a regex match that cannot cross the sandbox), a Counter
 # (88), the alternative oracle of Mbpp/581, and Mbpp/56, whose function is itself named `check`
-MBPP_RULES = ["Mbpp/2", "Mbpp/56", "Mbpp/88", "Mbpp/115", "Mbpp/124", "Mbpp/252", "Mbpp/580", "Mbpp/581",
-              "Mbpp/722", "Mbpp/737"]  # fmt: skip
+MBPP_RULES = ["Mbpp/2", "Mbpp/56", "Mbpp/88", "Mbpp/115", "Mbpp/124", "Mbpp/252", "Mbpp/558", "Mbpp/580",
+              "Mbpp/581", "Mbpp/722", "Mbpp/737"]  # fmt: skip
 
 
 @pytest.mark.parametrize("executor", ["sandbox", "process"])
@@ -168,6 +168,20 @@ def test_mbpp_plus_rules_judge_the_canonical_solutions_and_only_them(executor: s
         # a plain dict where the reference returns a Counter passes
         {"task_id": "Mbpp/88", "completion": "def freq_count(xs):\n    return {x: xs.count(x) for x in xs}\n"},
         {"task_id": "Mbpp/124", "completion": "def angle_complex(a, b):\n    return 0.0\n"},
+        # the alternative readings the special oracles accept: numbers of unequal length padded with zeros,
+        # and the pyramid's height taken as its height rather than its slant height
+        {
+            "task_id": "Mbpp/558",
+            "completion": "def digit_distance_nums(a, b):\n    a, b = str(a), str(b)\n"
+            "    w = max(len(a), len(b))\n"
+            "    return sum(abs(int(x) - int(y)) for x, y in zip(a.zfill(w), b.zfill(w)))\n",
+        },
+        {
+            "task_id": "Mbpp/581",
+            "completion": "import math\ndef surface_Area(b, h):\n"
+            "    return round(b * b + 2 * b * math.sqrt((b / 2) ** 2 + h * h))\n",
+        },
+        {"task_id": "Mbpp/581", "completion": "def surface_Area(b, h):\n    return b * b\n"},
     ]
     kind = "process" if executor == "process" else "auto"
     with codexlab.make_executor(kind, workers=2, unsafe=executor == "process") as ex:
@@ -177,7 +191,7 @@ def test_mbpp_plus_rules_judge_the_canonical_solutions_and_only_them(executor: s
         (s["task_id"], v.detail) for s, v in zip(samples, canonical) if not v.passed
     ]
     assert extra[0].status.value == "timeout", extra[0].detail
-    assert [v.passed for v in extra[1:]] == [True, False, True, False], [v.detail for v in extra]
+    assert [v.passed for v in extra[1:]] == [True, False, True, False, True, True, False], [v.detail for v in extra]
     assert "expected" in extra[4].detail and "input 0 of" in extra[4].detail
 
 
