@@ -163,3 +163,16 @@ def test_a_task_without_a_function_asks_for_the_whole_function_and_keeps_it() ->
     assert set(env["similar_elements"]((3, 4, 5, 6), (5, 7, 4, 10))) == {4, 5}
     # a reply cut off by max_tokens keeps what parses
     assert "def _common" in sanitize_program(reply[: reply.index("def similar_elements") + 30])
+
+
+def test_a_completion_mode_answer_keeps_its_program_only() -> None:
+    """Completion mode on MBPP: the function, then a stray closing fence and prose (what the instruct model
+    writes there); the program is kept and the text as generated goes to raw_text."""
+    from codexlab.generation.sampling import _program_only
+    from codexlab.generation.types import Sample
+
+    text = "def double(x):\n    return 2 * x\n```\n\nThis function doubles `x`. For example:\n\nprint(double(2))\n"
+    kept = _program_only(Sample(completion=text, tokens=[1], logprobs=[-0.1]))
+    assert kept.completion == "def double(x):\n    return 2 * x\n" and kept.raw_text == text
+    chat = Sample(completion="def f():\n    pass\n", tokens=[1], logprobs=[-0.1], raw_text="```python\n...")
+    assert _program_only(chat) is chat, "a chat reply was extracted already"

@@ -213,16 +213,16 @@ def _whole_program(tree: ast.Module, lines: list[str]) -> str:
 
 
 def sanitize_program(reply: str) -> str:
-    """The code of a reply that answers with a whole function (MBPP): from the first fenced block (or the whole
-    reply) that parses into at least one definition, the definitions and imports, without example usage."""
-    candidates = code_blocks(reply) or [reply]
-    for code in candidates:
+    """The code of a reply that answers with a whole function (MBPP, in chat or completion mode): from the first
+    fenced block, else the reply itself, that parses (its cut-off tail dropped) into at least one definition, the
+    definitions and imports, without example usage. Nothing found: the reply as it is."""
+    for code in [*code_blocks(reply), reply]:  # the reply itself last: code then prose, or a stray fence
         parsed = _parse_prefix(textwrap.dedent(code))
         if parsed is not None:
             program = _whole_program(*parsed)
             if _DEF.search(program) or "class " in program:
                 return program
-    return textwrap.dedent(candidates[0]).strip("\n") + "\n"
+    return reply
 
 
 def extract_completion(reply: str, prompt: str, entry_point: str | None = None) -> str:

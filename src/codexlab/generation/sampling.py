@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from codexlab.generation.chat import asks_for_whole_function, sanitize_program
 from codexlab.generation.types import Generator, Sample, SamplingParams
 from codexlab.jsonl import JsonlAppender, read_jsonl
 from codexlab.problems.types import ProblemSet
@@ -74,7 +76,8 @@ def _draw_missing(
     todo = [item for item in todo if any(i not in item[2] for i in range(n))]
 
     def draw(prompt: str) -> Iterable[Sample]:
-        return generator.generate(prompt, params, n=n, seed=params.seed)
+        samples = generator.generate(prompt, params, n=n, seed=params.seed)
+        return map(_program_only, samples) if asks_for_whole_function(prompt) else samples
 
     made = 0
     workers = max(1, int(getattr(generator, "problem_concurrency", 1)))
@@ -99,6 +102,15 @@ def _draw_missing(
         if workers > 1:
             pool.shutdown(wait=False, cancel_futures=True)
     return made
+
+
+def _program_only(sample: Sample) -> Sample:
+    """A completion-mode answer to a prompt with no function to complete (MBPP): the model writes the function,
+    then often a closing fence and prose or example calls; only the program is kept (the text as generated stays
+    in raw_text), as EvalPlus sanitizes every completion. Chat replies are already extracted."""
+    if sample.raw_text is not None:
+        return sample
+    return replace(sample, completion=sanitize_program(sample.completion), raw_text=sample.completion)
 
 
 def _record(task_id: str, i: int, sample: Sample, meta: dict[str, Any]) -> dict[str, Any]:
