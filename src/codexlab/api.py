@@ -93,10 +93,11 @@ def _judge(
         base_path = samples_path.with_name(samples_path.name + "_base_results.jsonl")
         base = _judge(samples_path, problems.base, executor, limits, calibrate, ks, store, progress, base_path)
     if calibrate and not isinstance(limits, Mapping):
-        from codexlab.execution.calibration import cached_calibrated_limits, limits_from_measured
+        from codexlab.execution.calibration import Calibration, cached_calibrated_limits
 
-        if problems.reference_s is not None:  # the canonical's own timings (EvalPlus's sets): no calibration run
-            limits = limits_from_measured(problems.reference_s, limits or Limits())
+        if problems.time_limit_s is not None:  # the set's own limits (EvalPlus's): no calibration run
+            at = Calibration().limits_at
+            limits = {t: at(cpu, limits or Limits()) for t, cpu in problems.time_limit_s.items()}
         else:
             limits = cached_calibrated_limits(problems, executor, limits)
     if progress is not None:

@@ -95,9 +95,10 @@ def test_plus_tests_judge_as_evalplus_does(tmp_path: Path) -> None:
         {"task_id": "T/zero", "completion": "    return 0.0\n"},
     ]
     assert plus.base is base
-    # time limits come from the canonical's own timings, base inputs for the base set, all for the plus set
-    assert plus.reference_s == {t: sum(e.times) for t, e in expected.items()}
-    assert base.reference_s is not None and base.reference_s["T/half"] == sum(expected["T/half"].times[:2])
+    # EvalPlus's limits: max(1 s, 4x the canonical) per input, their sum per task (base inputs for the base set)
+    limits = {t: max(1.0, min(60.0, sum(max(1.0, 4 * x) for x in e.times))) for t, e in expected.items()}
+    assert plus.time_limit_s == limits
+    assert base.time_limit_s == {"T/half": 2.0, "T/zero": 1.0}, "a second per input (each is fast)"
     with codexlab.make_executor("process", workers=2, unsafe=True) as ex:
         on_plus = codexlab.evaluate(samples, plus, executor=ex, calibrate=False)  # judged on base and plus
     assert on_plus.base is not None
@@ -158,9 +159,14 @@ def test_mbpp_plus_rules_judge_the_canonical_solutions_and_only_them(executor: s
     assert plus.stops == MBPP_STOPS and base.stops == MBPP_STOPS
     assert plus["Mbpp/2"].prompt.startswith('"""\nWrite a function') and plus["Mbpp/2"].prompt.endswith('"""\n')
     samples = [{"task_id": t, "completion": p.canonical_solution} for t, p in plus.items()]
+    # never returns: ended by its input's own limit in the sandbox's judge (where only the task's limit applies,
+    # the process executor, it would burn that whole minute)
+    never = "def similar_elements(a, b):\n    while True:\n        pass\n"
     samples += [
-        # never returns: ended by the limit derived from the canonical's timing (no calibration run)
-        {"task_id": "Mbpp/2", "completion": "def similar_elements(a, b):\n    while True:\n        pass\n"},
+        {
+            "task_id": "Mbpp/2",
+            "completion": never if executor == "sandbox" else "def similar_elements(a, b):\n    0/0\n",
+        },
         # set equality: the same elements in another order (and a list) pass
         {"task_id": "Mbpp/2", "completion": "def similar_elements(a, b):\n    return sorted(set(a) & set(b))[::-1]\n"},
         # not-None: a match (which cannot cross the sandbox) where the reference returns None fails
@@ -190,7 +196,7 @@ def test_mbpp_plus_rules_judge_the_canonical_solutions_and_only_them(executor: s
     assert all(v.passed for v in canonical), [
         (s["task_id"], v.detail) for s, v in zip(samples, canonical) if not v.passed
     ]
-    assert extra[0].status.value == "timeout", extra[0].detail
+    assert extra[0].status.value == ("timeout" if executor == "sandbox" else "error"), extra[0].detail
     assert [v.passed for v in extra[1:]] == [True, False, True, False, True, True, False], [v.detail for v in extra]
     assert "expected" in extra[4].detail and "input 0 of" in extra[4].detail
 
@@ -218,3 +224,28 @@ def test_pipelined_calls_carry_large_arguments_and_results_in_order(tmp_path: Pa
     assert [v.passed for v in result.verdicts] == [True, False, False], [v.detail for v in result.verdicts]
     assert "input 7 of 312" in result.verdicts[1].detail
     assert "input 12 of 312" in result.verdicts[2].detail
+
+
+def test_each_input_has_its_own_time_limit_in_the_sandbox(tmp_path: Path) -> None:
+    """EvalPlus's per-input limits, max(1 s, 4x the canonical's time): a sample that never returns on one input
+    times out there (not after the task's whole budget), and one that takes a third of a second on every input,
+    far more than the canonical's total, passes because each input has its own second."""
+    import codexlab
+    from codexlab.problems.evalplus import expected_outputs, problem_sets
+
+    inc = {
+        "task_id": "T/inc", "prompt": "def inc(x):\n", "entry_point": "inc", "canonical_solution": "    return x + 1\n",
+        "base_input": [[0]], "plus_input": [[i] for i in range(1, 12)], "atol": 0,
+    }  # fmt: skip
+    problems = read_evalplus(_write(tmp_path / "p.jsonl", [inc]))
+    _, plus = problem_sets(problems, expected_outputs(problems), "toy+")
+    assert plus.time_limit_s == {"T/inc": 12.0}
+    spin = "    import time\n    end = time.process_time() + {}\n    while time.process_time() < end:\n        pass\n"
+    samples = [
+        {"task_id": "T/inc", "completion": "    while x == 5:\n        pass\n    return x + 1\n"},
+        {"task_id": "T/inc", "completion": spin.format(0.3) + "    return x + 1\n"},
+    ]
+    result = codexlab.evaluate(samples, plus)
+    stuck, slow = result.verdicts
+    assert stuck.status.value == "timeout" and "input 5: time limit of 1.0 s" in stuck.detail, stuck.detail
+    assert slow.passed, slow.detail

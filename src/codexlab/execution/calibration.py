@@ -42,8 +42,11 @@ class Calibration:
 
     def limits_for(self, measured_s: float, base: Limits) -> Limits:
         """`base` with the CPU limit for this measurement and the wall-clock limit derived from it."""
-        cpu = self.limit_for(measured_s)
-        return replace(base, cpu_time_s=cpu, timeout_s=max(self.wall_floor_s, self.wall_factor * cpu))
+        return self.limits_at(self.limit_for(measured_s), base)
+
+    def limits_at(self, cpu_s: float, base: Limits) -> Limits:
+        """`base` with this CPU limit and the wall-clock limit derived from it."""
+        return replace(base, cpu_time_s=cpu_s, timeout_s=max(self.wall_floor_s, self.wall_factor * cpu_s))
 
 
 def measure(

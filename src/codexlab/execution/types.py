@@ -113,7 +113,8 @@ def program_text(problem: Problem, completion: str) -> str:
 # 2: ints up to 4M hex digits cross the sandbox (HumanEval+'s 10**1000000 was refused as malformed before).
 # 3: a result the sandbox cannot carry reaches the test as a value equal to nothing (was an error); collections'
 #    dicts cross as dicts; an entry point named `check` (MBPP's Mbpp/56) no longer replaces the tests' check.
-JUDGING_VERSION = 3
+# 4: tests that give per-input limits (EvalPlus's) have each call timed by the judge.
+JUDGING_VERSION = 4
 
 
 @dataclass(frozen=True)

@@ -140,7 +140,8 @@ def expected_outputs(problems: list[PlusProblem], cache: Path | None = None) -> 
 # evalplus_rules); else, with a tolerance (the problem's, or from the first input whose expected value is made of
 # floats on, 1e-6), the same type and length and each number within atol + 1e-7 x |expected| (np.allclose).
 # The first input that fails stops the check and is named in its message. Under the sandbox's judge the calls go
-# out pipelined (`codexlab_call_each`), still run one at a time and in order; elsewhere they are plain calls.
+# out pipelined (`codexlab_call_each`), still run one at a time and in order, each within its own time limit (as
+# in EvalPlus); elsewhere they are plain calls and only the task's limit applies.
 _CHECK = """
 import json as _json
 import math as _math
@@ -151,6 +152,7 @@ _ORACLE = {oracle!r}
 {sample_check}{shape}
 _INPUTS = [_shape(a) for a in _json.loads({inputs})]
 _EXPECTED = {expected}
+_LIMITS = _json.loads({limits})
 
 
 def _floats(x):
@@ -203,8 +205,8 @@ def _matches(got, want, args, atol):
 
 
 def check(candidate):
-{keep_sample_check}    each = getattr(candidate, "codexlab_call_each", None)  # the sandbox's judge: the calls pipelined
-    results = each(_INPUTS) if each is not None else (candidate(*args) for args in _INPUTS)
+{keep_sample_check}    each = getattr(candidate, "codexlab_call_each", None)  # the judge: pipelined, each call timed
+    results = each(_INPUTS, _LIMITS) if each is not None else (candidate(*args) for args in _INPUTS)
     atol = _ATOL
     for i, (args, got) in enumerate(zip(_INPUTS, results)):
         if _ORACLE == "find_zero":
@@ -235,7 +237,7 @@ _SAMPLE_CHECK = '_SAMPLE_CHECK = globals().get("check")\n'
 _KEEP_SAMPLE_CHECK = "    if candidate is check and _SAMPLE_CHECK is not None:\n        candidate = _SAMPLE_CHECK\n"
 
 
-def _test_code(p: PlusProblem, inputs: list[list[Any]], expected: list[list[str]]) -> str:
+def _test_code(p: PlusProblem, inputs: list[list[Any]], expected: list[list[str]], times: list[float]) -> str:
     named_check = p.entry_point == "check"
     return _CHECK.format(
         sample_check=_SAMPLE_CHECK if named_check else "",
@@ -245,8 +247,24 @@ def _test_code(p: PlusProblem, inputs: list[list[Any]], expected: list[list[str]
         shape=input_shape(p.task_id),
         inputs=repr(json.dumps(inputs)),
         expected=_expected_literal(expected),
+        limits=repr(json.dumps([round(x, 3) for x in input_limits(times)])),
         n=len(inputs),
     )
+
+
+# EvalPlus's time limits: each input may take max(1 s, 4x the canonical's time on it) (its DEFAULT_MIN_TIME_LIMIT
+# and DEFAULT_GT_TIME_LIMIT_FACTOR); a task, the sum of its inputs' limits, at most 60 s (EVALPLUS_TIMEOUT_PER_TASK)
+MIN_INPUT_LIMIT_S = 1.0
+INPUT_LIMIT_FACTOR = 4.0
+MAX_TASK_LIMIT_S = 60.0
+
+
+def input_limits(times: list[float]) -> list[float]:
+    return [max(MIN_INPUT_LIMIT_S, INPUT_LIMIT_FACTOR * t) for t in times]
+
+
+def task_limit(times: list[float]) -> float:
+    return min(MAX_TASK_LIMIT_S, sum(input_limits(times)))
 
 
 # MBPP+ completion prompts end after the task's docstring and the model writes the whole function, so the paper's
@@ -268,7 +286,8 @@ def problem_sets(
         prompt = p.prompt.strip() + "\n" if is_mbpp(p.task_id) else p.prompt
         for into, inputs, values in ((base, p.base_input, outputs[:n]), (plus, p.base_input + p.plus_input, outputs)):
             kept = [i for i, (kind, _) in enumerate(values) if kind != "x"]
-            test = _test_code(p, [inputs[i] for i in kept], [values[i] for i in kept])
+            times = expected[p.task_id].times
+            test = _test_code(p, [inputs[i] for i in kept], [values[i] for i in kept], [times[i] for i in kept])
             into.append(Problem(p.task_id, prompt, p.entry_point, p.canonical_solution, test))
         left_out = [int(text) for kind, text in outputs if kind == "x"]
         if left_out:
@@ -278,7 +297,7 @@ def problem_sets(
                 stacklevel=2,
             )
     stops = MBPP_STOPS if problems and all(is_mbpp(p.task_id) for p in problems) else None
-    base_s = {p.task_id: sum(expected[p.task_id].times[: len(p.base_input)]) for p in problems}
-    plus_s = {p.task_id: sum(expected[p.task_id].times) for p in problems}
-    base_set = ProblemSet(f"{name}-base", base, stops=stops, reference_s=base_s)
-    return base_set, ProblemSet(name, plus, base=base_set, stops=stops, reference_s=plus_s)
+    base_limits = {p.task_id: task_limit(expected[p.task_id].times[: len(p.base_input)]) for p in problems}
+    plus_limits = {p.task_id: task_limit(expected[p.task_id].times) for p in problems}
+    base_set = ProblemSet(f"{name}-base", base, stops=stops, time_limit_s=base_limits)
+    return base_set, ProblemSet(name, plus, base=base_set, stops=stops, time_limit_s=plus_limits)

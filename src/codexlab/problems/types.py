@@ -33,7 +33,7 @@ class ProblemSet(dict[str, Problem]):
         problems: list[Problem],
         base: ProblemSet | None = None,
         stops: tuple[str, ...] | None = None,
-        reference_s: dict[str, float] | None = None,
+        time_limit_s: dict[str, float] | None = None,
     ) -> None:
         super().__init__((p.task_id, p) for p in problems)
         self.name = name
@@ -43,9 +43,9 @@ class ProblemSet(dict[str, Problem]):
         # where a completion ends when the user gives no stop sequences (None: the paper's, for HumanEval's
         # function bodies; MBPP's prompts are answered by a whole function, so they need their own)
         self.stops = stops
-        # seconds the canonical solution took on each problem's inputs, where the set was built by running it
-        # (EvalPlus's expected outputs): time limits come from these, as EvalPlus's do, with no calibration run
-        self.reference_s = reference_s
+        # each problem's CPU-time limit, where the set's own rules give one (EvalPlus's: from the canonical
+        # solution's timings, recorded with the expected outputs), so no calibration run is needed
+        self.time_limit_s = time_limit_s
 
     @property
     def digest(self) -> str:
@@ -57,5 +57,5 @@ class ProblemSet(dict[str, Problem]):
 
     def subset(self, task_ids: list[str]) -> ProblemSet:
         base = self.base.subset(task_ids) if self.base is not None else None
-        reference = {t: self.reference_s[t] for t in task_ids} if self.reference_s is not None else None
-        return ProblemSet(self.name, [self[t] for t in task_ids], base, self.stops, reference)
+        limits = {t: self.time_limit_s[t] for t in task_ids} if self.time_limit_s is not None else None
+        return ProblemSet(self.name, [self[t] for t in task_ids], base, self.stops, limits)

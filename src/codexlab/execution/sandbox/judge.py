@@ -47,6 +47,10 @@ class Stop(BaseException):
         self.traceback = traceback
 
 
+class _Late(Exception):
+    """One call's own time limit passed (see Channel.call_each)."""
+
+
 class NotCarried:
     """What the test sees when the entry point returned a value that cannot cross the sandbox (a regex match, an
     object of the sample's own class): something, not None and truthy, equal to nothing. MBPP's not-None tasks
@@ -114,8 +118,9 @@ class Channel:
         self.out_open = True
         self.calls = 0
 
-    def receive(self) -> tuple[Any, ...]:
-        """The child's next message, reading its output alongside; Stop on timeout, flood or exit."""
+    def receive(self, until: float | None = None) -> tuple[Any, ...]:
+        """The child's next message, reading its output alongside; Stop on timeout, flood or exit, _Late once
+        `until` (a single call's deadline) has passed."""
         while True:
             if len(self.pending) >= 4:
                 (n,) = wire.HEADER.unpack(self.pending[:4])
@@ -125,9 +130,14 @@ class Channel:
                     body = bytes(self.pending[4 : 4 + n])
                     del self.pending[: 4 + n]
                     return self._parse(body)
-            left = self.deadline - time.monotonic()
+            now = time.monotonic()
+            left = self.deadline - now
             if left <= 0 and not self._extend_for_load():
                 raise Stop(Status.TIMEOUT, "time limit reached")
+            if until is not None:
+                if until <= now:
+                    raise _Late
+                left = min(left, until - now)
             left = max(left, 0.001)
             for key, _ in self.sel.select(left):
                 fd = int(key.fd)  # type: ignore[arg-type]
@@ -211,15 +221,31 @@ class Channel:
         self._send(self._request(args, kwargs))
         return self._result(self.receive())
 
-    def call_each(self, arg_lists: Iterable[Sequence[Any]]) -> Iterator[Any]:
+    def _answer_within(self, index: int, started: float, limit_s: float) -> tuple[Any, ...]:
+        """The answer to call `index`, which began at `started`, within its own time limit (wall clock, with
+        the run-queue wait of the sample and this judge since then credited, as for the whole sample)."""
+        until, waited = started + limit_s, self._waited()
+        while True:
+            try:
+                return self.receive(until)
+            except _Late:
+                now_waited = self._waited()
+                if now_waited - waited <= 0.001 or until >= started + limit_s * (1 + MAX_LOAD_EXTENSION):
+                    raise Stop(Status.TIMEOUT, f"input {index}: time limit of {limit_s:.1f} s reached") from None
+                until, waited = until + (now_waited - waited), now_waited
+
+    def call_each(self, arg_lists: Iterable[Sequence[Any]], limits_s: Sequence[float] | None = None) -> Iterator[Any]:
         """The results of calling the entry point on each argument list in turn, pipelined: requests go out
         ahead of the answers (at most PIPELINE_BYTES of them unanswered, less than a pipe holds, so writing
         one never waits on a child that is itself waiting to write an answer). The child still runs the calls
-        one at a time, in order; a test that stops at a failing result leaves the rest unanswered."""
+        one at a time, in order; a test that stops at a failing result leaves the rest unanswered. With
+        `limits_s`, call i must answer within limits_s[i] seconds of the answer before it (EvalPlus's
+        per-input limits), else the sample times out there."""
         requests = iter(arg_lists)
         unanswered: deque[int] = deque()
         in_flight = 0
         held: bytes | None = None  # the next request, waiting for room
+        started = time.monotonic()
         while True:
             while True:
                 if held is None:
@@ -236,7 +262,13 @@ class Channel:
             if not unanswered:
                 return
             in_flight -= unanswered.popleft()
-            yield self._result(self.receive())
+            index = self.calls
+            if limits_s is None or index >= len(limits_s):
+                msg = self.receive()
+            else:
+                msg = self._answer_within(index, started, limits_s[index])
+            started = time.monotonic()  # the child goes on to the next call as soon as it has answered
+            yield self._result(msg)
 
     def kill(self) -> None:
         try:
