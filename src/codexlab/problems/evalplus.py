@@ -281,12 +281,11 @@ def problem_sets(
     base: list[Problem] = []
     plus: list[Problem] = []
     for p in problems:
-        outputs = expected[p.task_id].outputs
+        outputs, times = expected[p.task_id].outputs, expected[p.task_id].times
         n = len(p.base_input)
         prompt = p.prompt.strip() + "\n" if is_mbpp(p.task_id) else p.prompt
         for into, inputs, values in ((base, p.base_input, outputs[:n]), (plus, p.base_input + p.plus_input, outputs)):
             kept = [i for i, (kind, _) in enumerate(values) if kind != "x"]
-            times = expected[p.task_id].times
             test = _test_code(p, [inputs[i] for i in kept], [values[i] for i in kept], [times[i] for i in kept])
             into.append(Problem(p.task_id, prompt, p.entry_point, p.canonical_solution, test))
         left_out = [int(text) for kind, text in outputs if kind == "x"]
