@@ -10,7 +10,7 @@ import pytest
 
 from codexlab.download import sha256_file
 from codexlab.errors import InputError
-from codexlab.problems.evalplus import read_evalplus
+from codexlab.problems.evalplus import _source_string, read_evalplus
 from codexlab.problems.releases import RELEASES
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "evalplus"
@@ -249,3 +249,11 @@ def test_each_input_has_its_own_time_limit_in_the_sandbox(tmp_path: Path) -> Non
     stuck, slow = result.verdicts
     assert stuck.status.value == "timeout" and "input 5: time limit of 1.0 s" in stuck.detail, stuck.detail
     assert slow.passed, slow.detail
+
+
+@pytest.mark.parametrize(
+    "text",
+    [json.dumps([1, "a\\b", "it's", 'say "hi"', "\n\t", "é"]), "'''", "ends in '", "ends in \\", "a\rb", "nul\0", ""],
+)
+def test_texts_embedded_in_tests_read_back_exactly(text: str) -> None:
+    assert eval(_source_string(text)) == text

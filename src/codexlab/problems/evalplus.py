@@ -222,11 +222,19 @@ def check(candidate):
 """
 
 
+def _source_string(text: str) -> str:
+    """`text` as a Python string literal: raw and triple-quoted where that reads back exactly (JSON text almost
+    always: its backslashes stay as written, and it ends in a bracket), which skips escaping hundreds of MB."""
+    if "'''" not in text and "\r" not in text and "\0" not in text and not text.endswith(("'", "\\")):
+        return "r'''" + text + "'''"
+    return repr(text)
+
+
 def _expected_literal(values: list[list[str]]) -> str:
     """The expected outputs as source: one JSON text parsed at run time where JSON holds them exactly (fast to
     compile however large), else a Python literal."""
     if all(kind == "j" for kind, _ in values):
-        return f"_json.loads({'[' + ', '.join(text for _, text in values) + ']'!r})"
+        return f"_json.loads({_source_string('[' + ', '.join(text for _, text in values) + ']')})"
     items = [repr(json.loads(text)) if kind == "j" else text for kind, text in values]
     return "[" + ", ".join(items) + "]"
 
@@ -245,7 +253,7 @@ def _test_code(p: PlusProblem, inputs: list[list[Any]], expected: list[list[str]
         atol=p.atol,
         oracle=oracle(p.task_id, p.entry_point),
         shape=input_shape(p.task_id),
-        inputs=repr(json.dumps(inputs)),
+        inputs=_source_string(json.dumps(inputs)),
         expected=_expected_literal(expected),
         limits=repr(json.dumps([round(x, 3) for x in input_limits(times)])),
         n=len(inputs),
