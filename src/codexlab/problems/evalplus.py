@@ -255,7 +255,7 @@ def _test_code(p: PlusProblem, inputs: list[list[Any]], expected: list[list[str]
         shape=input_shape(p.task_id),
         inputs=_source_string(json.dumps(inputs)),
         expected=_expected_literal(expected),
-        limits=repr(json.dumps([round(x, 3) for x in input_limits(times)])),
+        limits=_source_string(json.dumps([round(x, 3) for x in input_limits(times)])),
         n=len(inputs),
     )
 
