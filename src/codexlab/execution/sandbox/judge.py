@@ -35,6 +35,7 @@ MAX_MESSAGE_BYTES = 16 << 20
 PIPELINE_BYTES = 32 << 10  # unanswered requests in flight (a pipe holds 64 KiB)
 MAX_LOAD_EXTENSION = 4.0  # a wall-clock limit may stretch to 1 + this times itself under CPU contention
 TRACEBACK_CHARS = 4000
+RECENT_PROBLEMS = 4  # problems whose executed tests a judge keeps
 
 
 class Stop(BaseException):
@@ -79,13 +80,29 @@ class SampleError(Exception):
 
 @dataclass
 class JudgedProblem:
-    """The judge's compiled copy of one problem (compiled once, executed in a fresh namespace per sample)."""
+    """The judge's compiled copy of one problem. Its prompt and tests run once per worker, not once per sample
+    (EvalPlus's tests parse up to hundreds of MB of inputs and expected outputs), and only the entry point the
+    tests see changes from one sample to the next: the tests are the dataset's code, which keeps no state."""
 
     prompt: str
     test: str
     entry_point: str
     prompt_code: Any
     test_code: Any
+    namespace: dict[str, Any] | None = None  # the executed prompt and tests, while recently used
+    run_tests: Any = None  # their `check`, taken before any entry point named `check` replaces it (Mbpp/56)
+
+    def tests(self) -> tuple[dict[str, Any], Any]:
+        """The namespace the tests run in and their `check`, executed on first use."""
+        if self.namespace is None:
+            env: dict[str, Any] = {"__name__": "__judge__"}
+            exec(self.prompt_code, env)
+            exec(self.test_code, env)
+            self.namespace, self.run_tests = env, env["check"]
+        return self.namespace, self.run_tests
+
+    def forget(self) -> None:
+        self.namespace = self.run_tests = None
 
 
 def _compile_problem(d: dict[str, str]) -> JudgedProblem:
@@ -120,7 +137,8 @@ class Channel:
 
     def receive(self, until: float | None = None) -> tuple[Any, ...]:
         """The child's next message, reading its output alongside; Stop on timeout, flood or exit, _Late once
-        `until` (a single call's deadline) has passed."""
+        `until` (a single call's deadline) has passed with no part of the answer arrived (reading a large
+        answer is the judge's time, not the sample's)."""
         while True:
             if len(self.pending) >= 4:
                 (n,) = wire.HEADER.unpack(self.pending[:4])
@@ -134,7 +152,7 @@ class Channel:
             left = self.deadline - now
             if left <= 0 and not self._extend_for_load():
                 raise Stop(Status.TIMEOUT, "time limit reached")
-            if until is not None:
+            if until is not None and not self.pending:  # once an answer has begun to arrive, the call is done
                 if until <= now:
                     raise _Late
                 left = min(left, until - now)
@@ -221,10 +239,11 @@ class Channel:
         self._send(self._request(args, kwargs))
         return self._result(self.receive())
 
-    def _answer_within(self, index: int, started: float, limit_s: float) -> tuple[Any, ...]:
-        """The answer to call `index`, which began at `started`, within its own time limit (wall clock, with
-        the run-queue wait of the sample and this judge since then credited, as for the whole sample)."""
-        until, waited = started + limit_s, self._waited()
+    def _answer_within(self, index: int, started: float, waited: float, limit_s: float) -> tuple[Any, ...]:
+        """The answer to call `index`, which began at `started` when the run-queue wait stood at `waited`,
+        within its own time limit (wall clock, with the run-queue wait of the sample and this judge since the
+        call began credited, as for the whole sample)."""
+        until = started + limit_s
         while True:
             try:
                 return self.receive(until)
@@ -245,7 +264,8 @@ class Channel:
         unanswered: deque[int] = deque()
         in_flight = 0
         held: bytes | None = None  # the next request, waiting for room
-        started = time.monotonic()
+        started: float | None = None  # when the call now running began, and the run-queue wait then
+        waited = 0.0
         while True:
             while True:
                 if held is None:
@@ -259,15 +279,20 @@ class Channel:
                 unanswered.append(len(held))
                 in_flight += len(held)
                 held = None
+                if started is None:  # the first call begins once its request is in the child's pipe
+                    started, waited = time.monotonic(), self._waited()
             if not unanswered:
                 return
             in_flight -= unanswered.popleft()
             index = self.calls
-            if limits_s is None or index >= len(limits_s):
+            if limits_s is None or index >= len(limits_s) or started is None:
                 msg = self.receive()
             else:
-                msg = self._answer_within(index, started, limits_s[index])
-            started = time.monotonic()  # the child goes on to the next call as soon as it has answered
+                msg = self._answer_within(index, started, waited, limits_s[index])
+            # the child goes on to the next call as soon as it has answered; what this judge then spends
+            # decoding the answer and running the test's comparisons is on that call's clock, its run-queue
+            # wait credited from here
+            started, waited = time.monotonic(), self._waited()
             yield self._result(msg)
 
     def kill(self) -> None:
@@ -341,6 +366,7 @@ class Judge:
 
     def __init__(self, want: dict[str, bool]) -> None:
         self.problems: dict[str, JudgedProblem] = {}
+        self.recent: deque[str] = deque()  # problems whose tests are held executed, most recent last
         self.zygote, self.sock, self.layers = spawn_zygote(want)
         self.isolation = describe(self.layers)
         # how the last job's sandbox failed, if it did: "setup" (before the sample ran: the child reported
@@ -366,6 +392,8 @@ class Judge:
         problem = self.problems[job["problem_key"]]
         limits = job["limits"]
         mode = job["mode"]
+        if mode == "judge":
+            self._hold_tests(job["problem_key"], problem)
         isolation = self.isolation + (":judge" if mode == "judge" else ":inproc-forgeable")
         if mode == "judge":
             src = problem.prompt + job["completion"]
@@ -397,6 +425,20 @@ class Judge:
         duration = time.monotonic() - start
         status, detail = _refine(status, detail, end["status"], bytes(chan.output))
         return Verdict(status, detail, duration, tb, end.get("maxrss_kb"), isolation)
+
+    def _hold_tests(self, key: str, problem: JudgedProblem) -> None:
+        """Execute the problem's tests now, before the sample's clock starts, keeping those of the last
+        RECENT_PROBLEMS problems (samples of one problem mostly come together). A test that fails to load is
+        left to fail again on the sample's clock, where it becomes the verdict."""
+        if key in self.recent:
+            self.recent.remove(key)
+        self.recent.append(key)
+        while len(self.recent) > RECENT_PROBLEMS:
+            self.problems[self.recent.popleft()].forget()
+        try:
+            problem.tests()
+        except Exception:  # noqa: BLE001, S110 - raised again, as the verdict, in _judge
+            pass
 
     def _start_child(self, request: bytes) -> list[int]:
         """A locked-down child running this job: its fds. The job goes straight into the child's own request
@@ -445,9 +487,7 @@ class Judge:
                 return (Status.PASSED, "", "") if kind == "passed" else (Status.ERROR, "malformed message", "")
             if kind != "ready":
                 return Status.ERROR, "malformed message from the sample", ""
-            env: dict[str, Any] = {"__name__": "__judge__"}
-            exec(problem.prompt_code, env)
-            exec(problem.test_code, env)
+            env, run_tests = problem.tests()
 
             def candidate(*args: Any, **kwargs: Any) -> Any:
                 return chan.call(args, kwargs)
@@ -455,7 +495,6 @@ class Judge:
             # tests that know all their inputs up front (EvalPlus's) call through this, pipelined
             candidate.codexlab_call_each = chan.call_each  # type: ignore[attr-defined]
 
-            run_tests = env["check"]  # taken first: an entry point may itself be named `check` (MBPP's Mbpp/56)
             env[problem.entry_point] = candidate
             run_tests(candidate)
             if chan.calls == 0:
