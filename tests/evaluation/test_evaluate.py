@@ -133,3 +133,30 @@ def test_non_utf8_and_malformed_lines(tmp_path: Path, tiny) -> None:
     bad.write_text('{"task_id": "Tiny/0", "completion": ""}\n{"task_id": \n')
     with pytest.raises(InputError, match=r"s.jsonl:2: malformed JSON"):
         evaluate_samples(bad, tiny, ProcessExecutor(workers=1))
+
+
+def test_a_run_directory_is_judged_from_its_store_not_its_export(tmp_path: Path, tiny) -> None:
+    """samples.jsonl in a run directory is an export: editing it changes neither what is judged nor what the
+    store says each sample's completion was."""
+    store = RunStore(tmp_path / "run.sqlite")
+    store.add_sample({"task_id": "Tiny/0", "sample_id": 0, "completion": "    return a + b\n"})
+    samples = write(tmp_path / "samples.jsonl", [{"task_id": "Tiny/0", "sample_id": 0, "completion": "    return 0\n"}])
+    result = evaluate_samples(samples, tiny, ProcessExecutor(workers=1), store=store)
+    assert [v.passed for v in result.verdicts] == [True]
+    (row,) = [json.loads(x) for x in results_path_for(samples).read_text().splitlines()]
+    assert row["completion"] == "    return a + b\n" and row["passed"]
+    (judged,) = store.judged_samples()
+    assert store.verdicts()[judged["verdict_key"]].passed
+    store.close()
+
+
+def test_an_edited_loose_file_is_judged_as_it_now_reads(tmp_path: Path, tiny) -> None:
+    """Outside a run directory the file is the samples: its store keeps verdicts and the file as last judged."""
+    samples = write(tmp_path / "s.jsonl", [{"task_id": "Tiny/0", "completion": "    return a + b\n"}])
+    assert evaluate_samples(samples, tiny, ProcessExecutor(workers=1)).verdicts[0].passed
+    write(samples, [{"task_id": "Tiny/0", "completion": "    return 0\n"}])
+    assert not evaluate_samples(samples, tiny, ProcessExecutor(workers=1)).verdicts[0].passed
+    with RunStore(store_path_for(samples)) as store:
+        assert [r["completion"] for r in store.samples()] == ["    return 0\n"]
+        (judged,) = store.judged_samples()
+        assert not store.verdicts()[judged["verdict_key"]].passed

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from codexlab.errors import InputError
+from codexlab.errors import CodexlabError, InputError
 from codexlab.evaluation.pass_at_k import default_ks, pass_at_k_table
 from codexlab.execution.types import ExecutionJob, Executor, Limits, Verdict
-from codexlab.jsonl import read_jsonl, write_jsonl
+from codexlab.jsonl import read_jsonl
 from codexlab.problems.types import ProblemSet
+from codexlab.store.jsonl_io import write_results
 from codexlab.store.rundata import SampleRecord
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ class SamplesFile:
 
     rows: list[SampleRecord]
     duplicates: int = 0
+    stored: bool = False  # read from the store (a run directory's), not from a file
 
 
 def read_samples(path: str | Path, problems: ProblemSet) -> list[SampleRecord]:
@@ -151,18 +153,51 @@ def evaluate_samples(
     results file from them.
 
     `on_verdict(done, total)` is called as verdicts arrive (for progress bars). Verdicts are keyed by
-    `ExecutionJob.verdict_key` and committed one by one. Without a `store` (a samples file outside a run
-    directory), the one at `store_path_for(samples_path)` is used.
+    `ExecutionJob.verdict_key` and committed one by one. With a `store` (a run directory's), the samples are
+    the store's and `samples_path` (its export) only names the results file; a store that holds no samples
+    takes them from that file. Without one (a samples file
+    outside a run directory) the file is read, and the store at `store_path_for(samples_path)` keeps its
+    verdicts and a copy of the file as last judged.
     """
     from codexlab.store.db import RunStore
 
-    if store is None:
-        with RunStore(store_path_for(samples_path)) as own:
-            return evaluate_samples(samples_path, problems, executor, limits, ks, on_verdict, own, results_path)
     samples_path = Path(samples_path)
+    if store is None:
+        samples_file = read_samples_file(samples_path, problems)
+        with RunStore(store_path_for(samples_path)) as own:
+            own.clear_samples()  # a copy of the file, which may have been edited since
+            return _evaluate(samples_file, samples_path, problems, executor, limits, ks, on_verdict, own, results_path)
+    if store.count_samples() == 0 and samples_path.exists():  # a run directory given its samples as a file
+        samples_file = read_samples_file(samples_path, problems)
+    else:
+        samples_file = SamplesFile(read_store_samples(store, problems), stored=True)
+    return _evaluate(samples_file, samples_path, problems, executor, limits, ks, on_verdict, store, results_path)
+
+
+def read_store_samples(store: RunStore, problems: ProblemSet) -> list[SampleRecord]:
+    """The samples a run store holds, as records (checked against `problems` as a file's are)."""
+    rows = [SampleRecord(r["task_id"], int(r["sample_id"]), r["completion"], data=r) for r in store.samples()]
+    if not rows:
+        raise CodexlabError(f"{store.path}: the run holds no samples yet")
+    unknown = sorted({r.task_id for r in rows if r.task_id not in problems})
+    if unknown:
+        raise CodexlabError(f"{store.path}: samples of task_id {unknown[0]!r}, which is not in {problems.name!r}")
+    return rows
+
+
+def _evaluate(
+    samples_file: SamplesFile,
+    samples_path: Path,
+    problems: ProblemSet,
+    executor: Executor,
+    limits: Limits | Mapping[str, Limits] | None,
+    ks: list[int] | None,
+    on_verdict: Callable[[int, int], None] | None,
+    store: RunStore,
+    results_path: Path | None,
+) -> EvaluationResult:
     fixed = limits if isinstance(limits, Limits) else Limits()
     per_problem = limits if isinstance(limits, Mapping) else {}
-    samples_file = read_samples_file(samples_path, problems)
     rows = samples_file.rows
     cache = store.verdicts()
 
@@ -190,9 +225,10 @@ def evaluate_samples(
     verdicts = [cache[h] for h in program_of]
     if not store.problems():
         store.put_problems(problems[t] for t in dict.fromkeys(row.task_id for row in rows))
-    _store_samples(store, rows, program_of)
-    out = results_path or results_path_for(samples_path)
-    write_jsonl(out, ({**row.data, **v.to_dict()} for row, v in zip(rows, verdicts)))
+    if not samples_file.stored:
+        store.add_samples([{**row.data, "sample_id": row.sample_id} for row in rows], list(program_of))
+    store.link_verdicts((row.task_id, row.sample_id, h) for row, h in zip(rows, program_of))
+    write_results(results_path or results_path_for(samples_path), [row.data for row in rows], verdicts)
     return EvaluationResult(
         rows=rows,
         verdicts=verdicts,
@@ -203,13 +239,6 @@ def evaluate_samples(
         ks=ks or [],
         duplicates=samples_file.duplicates,
     )
-
-
-def _store_samples(store: RunStore, rows: list[SampleRecord], program_of: list[str]) -> None:
-    """Make sure the store holds every judged sample, linked to the key of its verdict."""
-    records = [{**row.data, "sample_id": row.sample_id} for row in rows]
-    store.add_samples(records, list(program_of))
-    store.link_verdicts((r["task_id"], int(r["sample_id"]), h) for r, h in zip(records, program_of))
 
 
 def write_summary(path: str | Path, summary: dict[str, Any]) -> None:

