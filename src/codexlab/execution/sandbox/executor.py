@@ -187,9 +187,7 @@ class SandboxExecutor(Executor):
         """Start the workers (map does this on first use). Raises SandboxUnavailable when refusing."""
         if self._threads:
             return
-        first = _JudgeProcess(self.want)
-        if judge_mod.wants_bubblewrap(first.layers, self.want):
-            first = self._try_bubblewrap(first)
+        first, self.want, _ = judge_mod.launch(_JudgeProcess, self.want)
         self.layers, self.isolation = first.layers, first.isolation
         strong = judge_mod.confining_layers(first.layers)
         if not strong and not self.unsafe:
@@ -209,19 +207,6 @@ class SandboxExecutor(Executor):
             t = threading.Thread(target=self._work, args=(first if i == 0 else None,), daemon=True)
             t.start()
             self._threads.append(t)
-
-    def _try_bubblewrap(self, first: _JudgeProcess) -> _JudgeProcess:
-        """The zygote could not enter namespaces by itself: run the zygotes inside bubblewrap if it can."""
-        try:
-            wrapped = _JudgeProcess({**self.want, "bubblewrap": True})
-        except RuntimeError:
-            return first
-        if wrapped.layers.get("bubblewrap") is not True:
-            wrapped.close()
-            return first
-        first.close()
-        self.want["bubblewrap"] = True
-        return wrapped
 
     def _attempt(
         self, judge: _JudgeProcess | None, job_id: int, job: ExecutionJob

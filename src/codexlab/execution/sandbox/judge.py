@@ -21,9 +21,9 @@ import sys
 import time
 import traceback
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from codexlab.execution.assertion import assertion_detail
 from codexlab.execution.outcome import ended_without_verdict
@@ -556,6 +556,32 @@ def wants_bubblewrap(layers: Layers, want: dict[str, Any]) -> bool:
         and "bubblewrap" not in want
         and shutil.which("bwrap") is not None
     )
+
+
+class _Worker(Protocol):
+    layers: Layers
+
+    def close(self) -> None: ...
+
+
+W = TypeVar("W", bound=_Worker)
+
+
+def launch(start: Callable[[dict[str, Any]], W], want: dict[str, Any]) -> tuple[W, dict[str, Any], str | None]:
+    """The one launcher of sandbox workers: `start(want)`, and where that worker could not enter namespaces and
+    bubblewrap would (`wants_bubblewrap`), a second one inside bubblewrap, kept in its place. Returns the worker,
+    the `want` it was started with (what later workers must be started with) and why bubblewrap failed, if
+    it was tried and did."""
+    first = start(want)
+    if not wants_bubblewrap(first.layers, want):
+        return first, want, None
+    wrapped_want = {**want, "bubblewrap": True}
+    try:
+        wrapped = start(wrapped_want)
+    except (RuntimeError, OSError) as exc:
+        return first, want, str(exc)
+    first.close()
+    return wrapped, wrapped_want, None
 
 
 def describe(layers: Layers) -> str:

@@ -52,6 +52,19 @@ def _summarize(name: str, value: Any, detail: str = "") -> tuple[bool, str]:
     return False, str(value or "unavailable")
 
 
+class _Zygote:
+    """A zygote started only to read the layers it reached."""
+
+    def __init__(self, want: dict[str, Any]) -> None:
+        from codexlab.execution.sandbox import judge
+
+        self.proc, self.sock, self.layers = judge.spawn_zygote(dict(want))
+
+    def close(self) -> None:
+        self.sock.close()  # the zygote exits on EOF
+        self.proc.wait(timeout=10)
+
+
 def probe_layers() -> LayerReport:
     """Start a zygote as the executor would and report; never raises."""
     if sys.platform != "linux":
@@ -59,21 +72,14 @@ def probe_layers() -> LayerReport:
     from codexlab.execution.sandbox import judge
 
     want = {"namespaces": True, "landlock": True, "seccomp": True}
-    try:
-        proc, sock, layers = judge.spawn_zygote(dict(want))
+    try:  # as the executor launches its workers, bubblewrap fallback included
+        zygote, _, bubblewrap_error = judge.launch(_Zygote, want)
     except (RuntimeError, OSError) as exc:
         return LayerReport(error=f"the zygote did not start: {exc}")
-    sock.close()
-    proc.wait(timeout=10)
-    if layers.get("netns") is not True:
-        layers["bubblewrap"] = "unavailable: bwrap is not installed"
-    if judge.wants_bubblewrap(layers, want):  # what the executor falls back to
-        try:
-            proc, sock, layers = judge.spawn_zygote({**want, "bubblewrap": True})
-            sock.close()
-            proc.wait(timeout=10)
-        except (RuntimeError, OSError) as exc:
-            layers["bubblewrap"] = f"unavailable: {exc}"
+    zygote.close()
+    layers = zygote.layers
+    if layers.get("netns") is not True and layers.get("bubblewrap") is not True:
+        layers["bubblewrap"] = f"unavailable: {bubblewrap_error or 'bwrap is not installed'}"
     report = LayerReport(isolation=judge.describe(layers), confining=judge.confining_layers(layers))
     found = layers.get("detail")
     details: dict[str, Any] = found if isinstance(found, dict) else {}
