@@ -23,3 +23,13 @@ def test_auto_takes_bf16_only_where_it_measured_faster() -> None:
 
 def test_peak_is_measured_and_positive() -> None:
     assert matmul_flops(torch.float32, budget_s=0.05) > 0
+
+
+def test_measuring_bf16_leaves_the_seeded_random_state_alone() -> None:
+    """The measurement runs inside a training run, after its seed: on CPUs with bf16 kernels it used to draw from
+    the global generator, so the first run in a process started from other weights than the next."""
+    torch.manual_seed(0)
+    expected = torch.rand(4)
+    torch.manual_seed(0)
+    cpu_bf16_speedup.__wrapped__(budget_s=0.01)
+    assert torch.equal(torch.rand(4), expected)

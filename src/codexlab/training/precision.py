@@ -64,8 +64,9 @@ def cpu_bf16_speedup(shape: tuple[int, int, int] = (2048, 256, 1024), budget_s: 
     and backward, casts included); 0 where the CPU has no bf16 kernels. Measured once per process."""
     if not torch.ops.mkldnn._is_mkldnn_bf16_supported():
         return 0.0
-    fp32 = _linear_steps_per_s(None, shape, budget_s)
-    return _linear_steps_per_s(torch.bfloat16, shape, budget_s) / fp32
+    with torch.random.fork_rng(devices=[]):  # the measurement must not move the run's seeded random state
+        fp32 = _linear_steps_per_s(None, shape, budget_s)
+        return _linear_steps_per_s(torch.bfloat16, shape, budget_s) / fp32
 
 
 def autocast_dtype(choice: str, device: torch.device) -> torch.dtype | None:
