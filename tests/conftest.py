@@ -1,4 +1,4 @@
-"""Shared fixtures: HumanEval problems, a small real GGUF model, and a tiny problem file."""
+"""Shared fixtures: HumanEval problems, a small real GGUF model, a tiny problem file, and token shards."""
 
 from __future__ import annotations
 
@@ -21,6 +21,26 @@ def small_model_path() -> Path:
     from codexlab.generation.model_files import SMOLLM2_135M, fetch_model
 
     return fetch_model(SMOLLM2_135M, quiet=True)
+
+
+@pytest.fixture(scope="session")
+def shard_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small real corpus (the standard library's json and email packages), its tokenizer and shards, built
+    once. (Imports inside: the base install, without the train extra, collects this file too.)"""
+    import sysconfig
+
+    from codexlab.data.corpus import build_corpus, read_texts
+    from codexlab.data.shards import write_shards
+    from codexlab.tokenizer.bpe import train_tokenizer
+
+    root = tmp_path_factory.mktemp("shards")
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    build_corpus([str(stdlib / "json"), str(stdlib / "email")], root / "corpus", progress=False)
+    tok = train_tokenizer(read_texts(root / "corpus"), vocab_size=512, show_progress=False)
+    data = root / "data"
+    write_shards(read_texts(root / "corpus"), tok, data, val_fraction=0.15, progress=False)
+    tok.save(str(data / "tokenizer.json"))
+    return data
 
 
 TINY = [

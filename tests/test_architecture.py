@@ -98,3 +98,11 @@ def test_each_stage_imports_only_earlier_stages() -> None:
             if dep.split(".")[1] not in allowed:
                 bad.append(f"{name} imports {dep}")
     assert not bad, "\n".join(sorted(bad))
+
+
+def test_tests_mirror_the_packages() -> None:
+    """Each package under src/codexlab has its tests in the folder of the same name under tests/."""
+    tests = Path(__file__).resolve().parent
+    packages = {p.parent.name for p in (SRC / "codexlab").glob("*/__init__.py")}
+    missing = sorted(p for p in packages if not any((tests / p).glob("test_*.py")))
+    assert not missing, f"packages without tests/<package>/: {missing}"

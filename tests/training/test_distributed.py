@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow
 STEPS = 6
 CLI_FIELDS = (
     "data", "out", "model", "ctx", "batch_size", "grad_accum", "max_tokens", "lr", "warmup_steps", "eval_every",
-    "eval_batches", "ckpt_every", "log_every", "dropout", "dtype", "seed", "threads", "parallel",
+    "eval_batches", "ckpt_every", "log_every", "dropout", "dtype", "seed", "threads", "strategy",
 )  # fmt: skip
 
 
@@ -52,7 +52,7 @@ def _single(shard_dir: Path, out: Path) -> TrainConfig:
 
 def _sharded(shard_dir: Path, out: Path) -> TrainConfig:
     """Per rank half the batch; twice the eval batches, so both evaluate the same 8 validation windows."""
-    return replace(_single(shard_dir, out), batch_size=2, eval_batches=4, parallel="fsdp")
+    return replace(_single(shard_dir, out), batch_size=2, eval_batches=4, strategy="fsdp")
 
 
 def _torchrun(*args: str) -> None:
@@ -89,7 +89,7 @@ def _assert_same_curve(ref: list[dict[str, float]], run: list[dict[str, float]])
 
 
 def test_ddp_matches_one_process(shard_dir: Path, one_process: Path, tmp_path: Path) -> None:
-    _cli(replace(_sharded(shard_dir, tmp_path / "ddp"), parallel="ddp"))
+    _cli(replace(_sharded(shard_dir, tmp_path / "ddp"), strategy="ddp"))
     _assert_same_curve(_log(one_process), _log(tmp_path / "ddp"))
 
 

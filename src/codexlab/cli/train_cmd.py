@@ -93,7 +93,7 @@ def _register_train(sub: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="train (or resume) a model",
         description="AdamW with warmup + cosine decay, gradient accumulation, bf16 autocast where supported. "
         "Rerunning the same command resumes from the run's checkpoint; Ctrl-C checkpoints and stops. Under torchrun "
-        "it trains with DDP, or FSDP with --parallel fsdp.",
+        "it trains with DDP, or FSDP with --strategy fsdp.",
     )
     run.add_argument("--data", required=True, help="shard directory (from `codexlab data tokenize`)")
     run.add_argument("--out", required=True, help="run directory (checkpoint, log.jsonl, loss.png)")
@@ -121,8 +121,6 @@ def _register_train(sub: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     run.add_argument(
         "--strategy",
-        "--parallel",  # its old name, kept working (generation's --parallel means batch slots)
-        dest="strategy",
         choices=["ddp", "fsdp"],
         default="ddp",
         help="under torchrun: replicate the model (ddp, default) or shard it per block (fsdp, for models that do "
@@ -267,7 +265,7 @@ def cmd_train_run(args: argparse.Namespace) -> int:
         seed=args.seed,
         device=args.device,
         threads=args.threads,
-        parallel=args.strategy,
+        strategy=args.strategy,
         progress=not args.no_progress,
     )
     result = train(tc)

@@ -25,7 +25,8 @@ def _load_beside(name: str) -> Any:
     return module
 
 
-assertion_detail = _load_beside("assertion").assertion_detail
+_assertion = _load_beside("assertion")
+assertion_detail, exception_status = _assertion.assertion_detail, _assertion.exception_status
 
 
 def _report(fd: int, record: dict) -> None:
@@ -54,17 +55,17 @@ def main() -> None:
             fd,
             {
                 "nonce": nonce,
-                "status": "failed",
+                "status": exception_status("AssertionError"),
                 "detail": assertion_detail(exc, program, "<program>"),
                 "traceback": traceback.format_exc(limit=-8)[-4000:],
             },
         )
         return
     except MemoryError:
-        _report(fd, {"nonce": nonce, "status": "oom", "detail": "MemoryError"})
+        _report(fd, {"nonce": nonce, "status": exception_status("MemoryError"), "detail": "MemoryError"})
         return
     except RecursionError as exc:
-        _report(fd, {"nonce": nonce, "status": "error", "detail": f"RecursionError: {exc}"})
+        _report(fd, {"nonce": nonce, "status": exception_status("RecursionError"), "detail": f"RecursionError: {exc}"})
         return
     except BaseException as exc:  # noqa: BLE001 - everything a sample raises is a verdict
         msg = str(exc).splitlines()[0][:300] if str(exc) else ""
@@ -72,7 +73,7 @@ def main() -> None:
             fd,
             {
                 "nonce": nonce,
-                "status": "error",
+                "status": exception_status(type(exc).__name__),
                 "detail": f"{type(exc).__name__}: {msg}".rstrip(": "),
                 "traceback": traceback.format_exc(limit=-8)[-4000:],
             },

@@ -1,10 +1,17 @@
-"""The one-line detail of a failed assertion, which every executor writes the same way: the failing line of
-the tests and the assertion's message, e.g. "AssertionError: assert candidate(1, 2) == 3".
+"""What an exception the tests or the sample raised is judged, the same way by every executor: its status
+(`exception_status`), and for a failed assertion the one-line detail: the failing line of the tests and the
+assertion's message, e.g. "AssertionError: assert candidate(1, 2) == 3".
 
 Standard library only: the process executor's child (`_child_runner.py`, a script in a fresh interpreter)
 imports it from beside itself, the sandbox's judge as part of the package."""
 
 from __future__ import annotations
+
+
+def exception_status(name: str) -> str:
+    """The status (a `Status` value) of an exception by its class name: a failed assertion fails the sample,
+    a MemoryError is an OOM, anything else an error."""
+    return {"AssertionError": "failed", "MemoryError": "oom"}.get(name, "error")
 
 
 def assertion_detail(exc: BaseException, source: str, filename: str) -> str:

@@ -21,7 +21,7 @@ from torch.distributed.checkpoint.state_dict import (
 
 from codexlab.training.model import GPT
 
-PARALLEL_MODES = ("ddp", "fsdp")
+STRATEGIES = ("ddp", "fsdp")
 
 _GATHER = StateDictOptions(full_state_dict=True, cpu_offload=True)
 _SCATTER = StateDictOptions(full_state_dict=True)

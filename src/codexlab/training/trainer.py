@@ -34,7 +34,7 @@ from codexlab.training.configs import model_config
 from codexlab.training.hf import HFCausalLM, load_hf_model
 from codexlab.training.model import GPT, GPTConfig
 from codexlab.training.precision import autocast_dtype
-from codexlab.training.sharding import PARALLEL_MODES, full_state, load_full_state, shard_model
+from codexlab.training.sharding import STRATEGIES, full_state, load_full_state, shard_model
 
 LOG_FILE = "log.jsonl"
 
@@ -66,12 +66,14 @@ class TrainConfig:
     seed: int = 0
     device: str | None = None
     threads: int | None = None  # None: all cores, or 1 when the machine is already busy (see cpu_threads)
-    parallel: str = "ddp"  # ddp | fsdp, under torchrun; a single process trains unwrapped either way
+    strategy: str = "ddp"  # ddp | fsdp, under torchrun; a single process trains unwrapped either way
     progress: bool = True
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> TrainConfig:
         names = {f.name for f in fields(cls)}
+        if "parallel" in d and "strategy" not in d:  # its name in checkpoints written before 0.1.0's rename
+            d = {**d, "strategy": d["parallel"]}
         return cls(**{k: v for k, v in d.items() if k in names})
 
 
@@ -161,10 +163,10 @@ def train(tc: TrainConfig, stop_at_step: int | None = None) -> TrainResult:
     out.mkdir(parents=True, exist_ok=True)
     ckpt = load_checkpoint(out / CKPT_FILE)
     if ckpt is not None:  # the stored config wins, so a resumed run is the run it was
-        tc = replace(TrainConfig.from_dict(ckpt["train_config"]), progress=tc.progress, parallel=tc.parallel)
-    if tc.parallel not in PARALLEL_MODES:
-        raise CodexlabError(f"--parallel {tc.parallel!r}: choose one of {', '.join(PARALLEL_MODES)}")
-    fsdp = info.enabled and tc.parallel == "fsdp"
+        tc = replace(TrainConfig.from_dict(ckpt["train_config"]), progress=tc.progress, strategy=tc.strategy)
+    if tc.strategy not in STRATEGIES:
+        raise CodexlabError(f"--strategy {tc.strategy!r}: choose one of {', '.join(STRATEGIES)}")
+    fsdp = info.enabled and tc.strategy == "fsdp"
     shards = TokenShards(tc.data)
     model, ctx = build_model(tc, shards.meta.vocab_size)
     amp = autocast_dtype(tc.dtype, info.device)

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-from codexlab.execution.assertion import assertion_detail
+from codexlab.execution.assertion import assertion_detail, exception_status
 from codexlab.execution.outcome import ended_without_verdict
 from codexlab.execution.sandbox import codec, wire
 from codexlab.execution.sandbox.layers import Layers, active
@@ -514,11 +514,7 @@ class Judge:
 
 
 def _status_for_name(name: str) -> Status:
-    if name == "MemoryError":
-        return Status.OOM
-    if name == "AssertionError":
-        return Status.FAILED
-    return Status.ERROR
+    return Status(exception_status(name))
 
 
 def _refine(status: Status, detail: str, waitstatus: int, output: bytes) -> tuple[Status, str]:
