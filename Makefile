@@ -52,7 +52,8 @@ bwrap:
 # the public Python API (codexlab.__all__ and the modules it names) is held to mypy --strict
 PUBLIC_API = src/codexlab/__init__.py src/codexlab/api.py src/codexlab/problems/types.py src/codexlab/problems/loader.py \
 	src/codexlab/generation/types.py src/codexlab/generation/registry.py src/codexlab/execution/__init__.py \
-	src/codexlab/execution/types.py src/codexlab/evaluation/evaluate.py src/codexlab/evaluation/pass_at_k.py
+	src/codexlab/execution/types.py src/codexlab/evaluation/evaluate.py src/codexlab/evaluation/pass_at_k.py \
+	src/codexlab/store/__init__.py src/codexlab/store/rundata.py src/codexlab/problems/__init__.py src/codexlab/evaluation/__init__.py
 
 test: models browser bwrap
 	$(BIN)/ruff check

@@ -40,6 +40,7 @@ _EXPORTS = {
     "pass_at_k": "codexlab.evaluation",
     # the run store: one record per sample, with its verdict once judged
     "SampleRecord": "codexlab.store",
+    "RunData": "codexlab.store",
     "load_run": "codexlab.store",
 }
 __getattr__ = lazy_exports(_EXPORTS)

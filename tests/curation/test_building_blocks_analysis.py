@@ -10,6 +10,7 @@ from codexlab.cli.main import main
 from codexlab.curation.sample_eval import write_problems
 from codexlab.evaluation.evaluate import evaluate_samples
 from codexlab.execution import make_executor
+from codexlab.pipeline import open_run_store, run_config
 from codexlab.problems.building_blocks import generate_building_blocks
 
 
@@ -38,8 +39,9 @@ def test_analysis_of_judged_samples(tmp_path: Path) -> None:
             fh.write(
                 json.dumps({"task_id": tid, "completion": p.canonical_solution if right else "    return s\n"}) + "\n"
             )
-    with make_executor("process", workers=1) as ex:
-        result = evaluate_samples(run / "samples.jsonl", problems, ex)
+    config = run_config(problems, "crafted", {"temperature": 0.0}, 1, {"timeout_s": 3.0, "memory_mb": 1024})
+    with make_executor("process", workers=1) as ex, open_run_store(run, config, problems) as store:
+        result = evaluate_samples(run / "samples.jsonl", problems, ex, store=store)
     rows = bb.compute(result.per_problem())
     assert [(r.length, r.problems, r.passed) for r in rows] == [(1, 2, 1), (2, 2, 1), (3, 2, 1)]
     assert all(r.low < 0.5 < r.high for r in rows)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from codexlab.cli.common import (
@@ -66,16 +65,13 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 def _analyze(run_dir: Path, plot_path: Path | None, as_json: bool) -> int:
     from codexlab.analyses import building_blocks as bb
+    from codexlab.store import load_run
 
-    results = run_dir / "samples.jsonl_results.jsonl"
-    if not results.exists():
-        raise CodexlabError(f"{results} not found: run `codexlab blocks run --out-dir {run_dir}` first")
-    per_problem: dict[str, list[bool]] = {}
-    with open(results, encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                row = json.loads(line)
-                per_problem.setdefault(row["task_id"], []).append(bool(row["passed"]))
+    if not run_dir.is_dir():
+        raise CodexlabError(f"{run_dir} not found: run `codexlab blocks run --out-dir {run_dir}` first")
+    per_problem = load_run(run_dir).outcomes()  # the store's judged samples
+    if not per_problem:
+        raise CodexlabError(f"{run_dir}: no judged samples: run `codexlab blocks run --out-dir {run_dir}` first")
     rows = bb.compute(per_problem)
     t = bb.table(rows)
     t.write(run_dir / "building_blocks")

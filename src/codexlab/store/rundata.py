@@ -35,6 +35,9 @@ class SampleRecord:
 
 @dataclass
 class RunData:
+    """A run as `load_run` reads it from its store: its metadata (config, host, timings), its problems and every
+    sample with its verdict, in problem order; what metrics, analyses and reports are computed from."""
+
     run_dir: Path
     meta: dict[str, Any]
     problems: dict[str, Problem]
