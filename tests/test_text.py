@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from codexlab.evaluation import evaluate_samples, results_path_for
+from codexlab.evaluation import EvaluationResult, evaluate_samples, results_path_for
 from codexlab.evaluation.evaluate import store_path_for, write_summary
 from codexlab.execution import ProcessExecutor
 from codexlab.execution.types import Status, Verdict
@@ -111,9 +111,11 @@ def check_run(run_dir: Path, problems: ProblemSet, expected: list[tuple[str, str
     with open_run_store(run_dir, config, problems) as store:
         rerun = evaluate_samples(samples, problems, again, store=store)
     assert again.ran == 0, "every verdict was kept, so a rerun judges nothing"
-    assert [v.to_dict() | {"duration_s": 0} for v in rerun.verdicts] == [
-        v.to_dict() | {"duration_s": 0} for v in result.verdicts
-    ]
+
+    def by_sample(r: EvaluationResult) -> dict[tuple[str, int], dict[str, object]]:
+        return {(row.task_id, row.sample_id): v.to_dict() | {"duration_s": 0} for row, v in zip(r.rows, r.verdicts)}
+
+    assert by_sample(rerun) == by_sample(result), "the rerun (from the store, in its order) gives the same verdicts"
 
 
 @FAST

@@ -1,11 +1,11 @@
 """Runs in its own interpreter (standard library only): each problem's trusted canonical solution on each of its
-inputs, in order, timing every call. Reads a JSON list of {task_id, code, entry_point, inputs, shape, not_none}
-on stdin (`shape`: the source of `_shape(args)`, see evalplus_rules; `not_none`: record only whether each output
-is not None) and
-writes one JSON line per problem: {task_id, outputs, times} or {task_id, error}. Each output is ["j", its JSON
-text] where JSON gives it back exactly (lists, strings, finite floats, ints, bools, None, dicts with string
-keys), else ["p", a Python literal] (tuples, sets, infinities, ints too long for a decimal literal), or ["x",
-its length] when it is too large to cross the sandbox (MBPP+'s Mbpp/255 returns up to 1 GB)."""
+inputs, in order, timing every call. Reads jobs {task_id, code, entry_point, inputs, shape, not_none} on stdin,
+one JSON line each (`shape`: the source of `_shape(args)`, see evalplus_rules; `not_none`: record only whether
+each output is not None), and writes one JSON line per job as it finishes it: {task_id, outputs, times} or
+{task_id, error}. Each output is ["j", its JSON text] where JSON gives it back exactly (lists, strings, finite
+floats, ints, bools, None, dicts with string keys), else ["p", a Python literal] (tuples, sets, infinities, ints
+too long for a decimal literal), or ["x", its length] when it is too large to cross the sandbox (MBPP+'s
+Mbpp/255 returns up to 1 GB)."""
 
 import collections
 import copy
@@ -58,7 +58,8 @@ def encoded(x: object) -> list[str]:
 
 
 def main() -> None:
-    for job in json.load(sys.stdin):
+    for text in sys.stdin:
+        job = json.loads(text)
         try:
             env: dict = {"__name__": "__expected__"}
             exec(compile(job["code"], "<canonical>", "exec"), env)

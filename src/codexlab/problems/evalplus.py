@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import subprocess
 import sys
+import tempfile
+import threading
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,9 +101,12 @@ class Expected:
     times: list[float]
 
 
-def expected_outputs(problems: list[PlusProblem], cache: Path | None = None) -> dict[str, Expected]:
-    """Run every canonical solution on its base and plus inputs (trusted code from a pinned release, in a
-    subprocess of its own); with `cache`, read it from there if present, else write it there."""
+def expected_outputs(
+    problems: list[PlusProblem], cache: Path | None = None, workers: int | None = None
+) -> dict[str, Expected]:
+    """Run every canonical solution on its base and plus inputs (trusted code from a pinned release, in
+    `workers` subprocesses of their own, one per core by default, each taking the next problem as it finishes
+    one, the ones with most inputs first); with `cache`, read it from there if present, else write it there."""
     if cache is not None and cache.exists():
         data = json.loads(cache.read_text())
         return {t: Expected(d["outputs"], d["times"]) for t, d in data.items()}
@@ -115,24 +121,71 @@ def expected_outputs(problems: list[PlusProblem], cache: Path | None = None) -> 
         }
         for p in problems
     ]
-    runner = Path(__file__).with_name("_expected_runner.py")
-    proc = subprocess.run(
-        [sys.executable, "-I", str(runner)], input=json.dumps(jobs), capture_output=True, text=True, timeout=1800
-    )
+    jobs.sort(key=lambda job: -len(job["inputs"]))
+    rows = _run_canonicals(jobs, max(1, min(workers or os.cpu_count() or 1, len(jobs))))
     out: dict[str, Expected] = {}
-    for line in proc.stdout.splitlines():
-        row = json.loads(line)
+    for row in rows:
         if "error" in row:
             raise CodexlabError(f"{row['task_id']}: the canonical solution failed on its own inputs: {row['error']}")
         out[row["task_id"]] = Expected(row["outputs"], row["times"])
-    if len(out) != len(problems):
-        raise CodexlabError(f"computing expected outputs stopped early: {proc.stderr.strip()[-500:]}")
+    out = {p.task_id: out[p.task_id] for p in problems}
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_name(cache.name + ".tmp")
         tmp.write_text(json.dumps({t: {"outputs": e.outputs, "times": e.times} for t, e in out.items()}))
         os.replace(tmp, cache)
     return out
+
+
+def _run_canonicals(jobs: list[dict[str, Any]], workers: int) -> list[dict[str, Any]]:
+    """Each job's result line from `_expected_runner.py`, with `workers` runners taking jobs from one queue."""
+    runner = Path(__file__).with_name("_expected_runner.py")
+    todo: queue.SimpleQueue[dict[str, Any]] = queue.SimpleQueue()
+    for job in jobs:
+        todo.put(job)
+    rows: list[dict[str, Any]] = []
+    failures: list[str] = []
+
+    def work() -> None:
+        err = tempfile.TemporaryFile("w+")  # a file, not a pipe: nothing reads it until the runner ends
+        proc = subprocess.Popen(
+            [sys.executable, "-I", str(runner)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, text=True
+        )
+
+        def why() -> str:
+            proc.wait()
+            err.seek(0)
+            return err.read()[-500:].strip()
+
+        assert proc.stdin is not None and proc.stdout is not None
+        try:
+            while not failures:
+                try:
+                    job = todo.get_nowait()
+                except queue.Empty:
+                    break
+                proc.stdin.write(json.dumps(job) + "\n")
+                proc.stdin.flush()
+                line = proc.stdout.readline()
+                if not line:
+                    failures.append(f"{job['task_id']}: the runner ended: {why()}")
+                    break
+                rows.append(json.loads(line))
+        except BrokenPipeError:
+            failures.append(f"the runner ended: {why()}")
+        finally:
+            proc.kill()
+            proc.wait()
+            err.close()
+
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if failures or len(rows) != len(jobs):
+        raise CodexlabError(f"computing expected outputs stopped early: {(failures or ['no reason given'])[0]}")
+    return rows
 
 
 # The tests of an EvalPlus problem, in HumanEval's own format (a `check(candidate)`), so every executor and the
