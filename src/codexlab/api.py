@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from codexlab.evaluation.evaluate import EvaluationResult, evaluate_samples, write_summary
-from codexlab.execution.types import Executor, Limits
+from codexlab.execution.types import Executor, Limits, Verdict
 from codexlab.generation.types import PAPER_STOPS, Generator, SamplingParams
 from codexlab.problems.types import ProblemSet
 
@@ -86,12 +86,31 @@ def _judge(
     progress: Progress | None,
     results_path: Path | None = None,
 ) -> EvaluationResult:
-    """Judge the samples file on `problems` (first on their base tests, where the set has them: the store's
-    samples then link to the main set's verdicts), calibrating limits unless told not to."""
-    base = None
+    """Judge the samples file on `problems`, calibrating limits unless told not to; then, where the set has
+    base tests, on those too (the store's samples stay linked to the main set's verdicts)."""
+    result = _judge_set(samples_path, problems, executor, limits, calibrate, ks, store, progress, results_path)
     if problems.base is not None:
+        # the main set's inputs begin with the base ones, judged the same way: passing it passes base too
+        implied = {(row.task_id, row.sample_id): v for row, v in zip(result.rows, result.verdicts) if v.passed}
         base_path = samples_path.with_name(samples_path.name + "_base_results.jsonl")
-        base = _judge(samples_path, problems.base, executor, limits, calibrate, ks, store, progress, base_path)
+        result.base = _judge_set(
+            samples_path, problems.base, executor, limits, calibrate, ks, store, progress, base_path, implied
+        )
+    return result
+
+
+def _judge_set(
+    samples_path: Path,
+    problems: ProblemSet,
+    executor: Executor,
+    limits: Limits | Mapping[str, Limits] | None,
+    calibrate: bool,
+    ks: list[int] | None,
+    store: Any,
+    progress: Progress | None,
+    results_path: Path | None,
+    implied: Mapping[tuple[str, int], Verdict] | None = None,
+) -> EvaluationResult:
     if calibrate and not isinstance(limits, Mapping):
         from codexlab.execution.calibration import Calibration, cached_calibrated_limits
 
@@ -104,10 +123,11 @@ def _judge(
         progress.execution(executor)
     started = time.time()
     on_verdict = progress.verdicts if progress else None
-    result = evaluate_samples(samples_path, problems, executor, limits, ks, on_verdict, store, results_path)
+    result = evaluate_samples(
+        samples_path, problems, executor, limits, ks, on_verdict, store, results_path, implied, link=implied is None
+    )
     if store is not None:
         store.add_timing("evaluate", started, time.time() - started, result.unique_programs, executor=executor.name)
-    result.base = base
     return result
 
 

@@ -257,3 +257,33 @@ def test_each_input_has_its_own_time_limit_in_the_sandbox(tmp_path: Path) -> Non
 )
 def test_texts_embedded_in_tests_read_back_exactly(text: str) -> None:
     assert eval(_source_string(text)) == text
+
+
+def test_a_plus_pass_decides_the_base_verdict_and_only_failures_are_judged_again(tmp_path: Path) -> None:
+    """Plus runs the base inputs first, the same way: a sample that passes plus passes base without being run on
+    it again; one that fails plus is judged on base, where it may pass."""
+    import codexlab
+    from codexlab.execution import ProcessExecutor
+    from codexlab.problems.evalplus import expected_outputs, problem_sets
+
+    inc = {
+        "task_id": "T/inc", "prompt": "def inc(x):\n", "entry_point": "inc", "canonical_solution": "    return x + 1\n",
+        "base_input": [[0], [1]], "plus_input": [[i] for i in range(2, 8)], "atol": 0,
+    }  # fmt: skip
+    problems = read_evalplus(_write(tmp_path / "p.jsonl", [inc]))
+    _, plus = problem_sets(problems, expected_outputs(problems), "toy+")
+    completions = ["    return x + 1\n", "    return x + 1 if x < 2 else 0\n", "    return x\n"]
+
+    class Counting(ProcessExecutor):
+        ran: list[str] = []
+
+        def map(self, jobs):  # type: ignore[no-untyped-def]
+            for key, verdict in super().map(jobs):
+                self.ran.append(key)
+                yield key, verdict
+
+    with Counting(workers=1) as ex:
+        result = codexlab.evaluate([{"task_id": "T/inc", "completion": c} for c in completions], plus, executor=ex)
+    assert [v.passed for v in result.verdicts] == [True, False, False]
+    assert result.base is not None and [v.passed for v in result.base.verdicts] == [True, True, False]
+    assert len(Counting.ran) == 5, "3 on plus, then base only for the 2 that failed plus"

@@ -148,6 +148,8 @@ def evaluate_samples(
     on_verdict: Callable[[int, int], None] | None = None,
     store: RunStore | None = None,
     results_path: Path | None = None,
+    implied: Mapping[tuple[str, int], Verdict] | None = None,
+    link: bool = True,
 ) -> EvaluationResult:
     """Judge every sample, reusing the verdicts the store holds (an interrupted run resumes), and write the
     results file from them.
@@ -158,6 +160,10 @@ def evaluate_samples(
     takes them from that file. Without one (a samples file
     outside a run directory) the file is read, and the store at `store_path_for(samples_path)` keeps its
     verdicts and a copy of the file as last judged.
+
+    `implied` holds verdicts known without running, by (task_id, sample_id) (a base verdict that a passing plus
+    verdict decides); they are stored like judged ones. `link=False` leaves the store's samples linked to the
+    verdicts they had (a set judged beside the main one).
     """
     from codexlab.store.db import RunStore
 
@@ -165,13 +171,18 @@ def evaluate_samples(
     if store is None:
         samples_file = read_samples_file(samples_path, problems)
         with RunStore(store_path_for(samples_path)) as own:
-            own.clear_samples()  # a copy of the file, which may have been edited since
-            return _evaluate(samples_file, samples_path, problems, executor, limits, ks, on_verdict, own, results_path)
+            if link:
+                own.clear_samples()  # a copy of the file, which may have been edited since
+            return _evaluate(
+                samples_file, samples_path, problems, executor, limits, ks, on_verdict, own, results_path, implied, link
+            )
     if store.count_samples() == 0 and samples_path.exists():  # a run directory given its samples as a file
         samples_file = read_samples_file(samples_path, problems)
     else:
         samples_file = SamplesFile(read_store_samples(store, problems), stored=True)
-    return _evaluate(samples_file, samples_path, problems, executor, limits, ks, on_verdict, store, results_path)
+    return _evaluate(
+        samples_file, samples_path, problems, executor, limits, ks, on_verdict, store, results_path, implied, link
+    )
 
 
 def read_store_samples(store: RunStore, problems: ProblemSet) -> list[SampleRecord]:
@@ -195,6 +206,8 @@ def _evaluate(
     on_verdict: Callable[[int, int], None] | None,
     store: RunStore,
     results_path: Path | None,
+    implied: Mapping[tuple[str, int], Verdict] | None,
+    link: bool,
 ) -> EvaluationResult:
     fixed = limits if isinstance(limits, Limits) else Limits()
     per_problem = limits if isinstance(limits, Mapping) else {}
@@ -208,6 +221,10 @@ def _evaluate(
         job = ExecutionJob(key="", problem=problems[row.task_id], completion=row.completion, limits=lim)
         h = job.verdict_key(executor.name)
         program_of.append(h)
+        known = implied.get((row.task_id, row.sample_id)) if implied else None
+        if known is not None and h not in cache:
+            cache[h] = known
+            store.add_verdict(h, known)
         if h not in cache and h not in jobs:
             jobs[h] = ExecutionJob(key=h, problem=job.problem, completion=job.completion, limits=lim)
     total = len(rows)
@@ -227,7 +244,8 @@ def _evaluate(
         store.put_problems(problems[t] for t in dict.fromkeys(row.task_id for row in rows))
     if not samples_file.stored:
         store.add_samples([{**row.data, "sample_id": row.sample_id} for row in rows], list(program_of))
-    store.link_verdicts((row.task_id, row.sample_id, h) for row, h in zip(rows, program_of))
+    if link:
+        store.link_verdicts((row.task_id, row.sample_id, h) for row, h in zip(rows, program_of))
     write_results(results_path or results_path_for(samples_path), [row.data for row in rows], verdicts)
     return EvaluationResult(
         rows=rows,

@@ -110,7 +110,7 @@ def expected_outputs(
     if cache is not None and cache.exists():
         data = json.loads(cache.read_text())
         return {t: Expected(d["outputs"], d["times"]) for t, d in data.items()}
-    jobs = [
+    jobs: list[dict[str, Any]] = [
         {
             "task_id": p.task_id,
             "code": p.prompt + p.canonical_solution,
