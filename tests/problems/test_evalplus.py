@@ -287,3 +287,33 @@ def test_a_plus_pass_decides_the_base_verdict_and_only_failures_are_judged_again
     assert [v.passed for v in result.verdicts] == [True, False, False]
     assert result.base is not None and [v.passed for v in result.base.verdicts] == [True, True, False]
     assert len(Counting.ran) == 5, "3 on plus, then base only for the 2 that failed plus"
+
+
+def test_answers_equal_to_the_expected_bytes_or_only_in_value_judge_as_evalplus(tmp_path: Path) -> None:
+    """The judge takes an answer that is byte for byte the expected output's encoding as that output without
+    decoding it; every other answer is decoded and compared as before: equal values of other types pass or fail
+    as `==` says (2.0 == 2; a tuple is not a list), and a NaN, equal to nothing, is never taken on its bytes."""
+    import codexlab
+    from codexlab.problems.evalplus import expected_outputs, problem_sets
+
+    pair = {
+        "task_id": "T/pair", "prompt": "def pair(x):\n", "entry_point": "pair",
+        "canonical_solution": "    return [x, x * 2]\n", "base_input": [[1]], "plus_input": [[2], [3]], "atol": 0,
+    }
+    nan = {
+        "task_id": "T/nan", "prompt": "def nan(x):\n", "entry_point": "nan",
+        "canonical_solution": "    return float('nan')\n", "base_input": [[1]], "plus_input": [], "atol": 0,
+    }  # fmt: skip
+    problems = read_evalplus(_write(tmp_path / "p.jsonl", [pair, nan]))
+    _, plus = problem_sets(problems, expected_outputs(problems), "toy+")
+    completions = [
+        ("T/pair", "    return [x, x * 2]\n"),
+        ("T/pair", "    return [float(x), x * 2.0]\n"),
+        ("T/pair", "    return (x, x * 2)\n"),
+        ("T/pair", "    return [x, x * 2 + (x == 2)]\n"),
+        ("T/nan", "    return float('nan')\n"),
+    ]
+    result = codexlab.evaluate([{"task_id": t, "completion": c} for t, c in completions], plus)
+    assert [v.passed for v in result.verdicts] == [True, True, False, False, False]
+    tuple_detail, wrong_detail, nan_detail = (v.detail for v in result.verdicts[2:])
+    assert "input 0 of 3" in tuple_detail and "input 1 of 3" in wrong_detail and "input 0 of 1" in nan_detail

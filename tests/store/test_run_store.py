@@ -125,3 +125,18 @@ def test_a_store_of_the_first_version_is_migrated(tmp_path: Path) -> None:
         assert st.verdicts()["k1"].passed
     with open_store(tmp_path) as st:  # and a second open leaves it as it is
         assert st.get_meta("schema_version") == 2 and len(st.verdicts()) == 1
+
+
+def test_generated_tests_too_long_to_keep_are_not_stored(tmp_path: Path) -> None:
+    """EvalPlus's tests embed their expected outputs (140 MB for HumanEval/15): the store keeps a line saying
+    so, not the text, which the problem set rebuilds."""
+    from codexlab.problems import Problem
+    from codexlab.store.db import STORED_TEST_CHARS, RunStore
+
+    long_test = "def check(candidate):\n    pass\n" + "#" * STORED_TEST_CHARS
+    with RunStore(tmp_path / "run.sqlite") as store:
+        store.put_problems([Problem("T/0", "def f():\n", "f", "    pass\n", long_test), Problem("T/1", "", "g", "", "x")])
+        assert store.has_problems()
+        stored = store.problems()
+    assert stored["T/1"].test == "x"
+    assert stored["T/0"].test.startswith(f"# {len(long_test):,} characters of generated tests, not stored")

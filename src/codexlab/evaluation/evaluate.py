@@ -240,7 +240,7 @@ def _evaluate(
         if on_verdict:
             on_verdict(done, total)
     verdicts = [cache[h] for h in program_of]
-    if not store.problems():
+    if not store.has_problems():
         store.put_problems(problems[t] for t in dict.fromkeys(row.task_id for row in rows))
     if not samples_file.stored:
         store.add_samples([{**row.data, "sample_id": row.sample_id} for row in rows], list(program_of))

@@ -259,7 +259,7 @@ def _matches(got, want, args, atol):
 
 def check(candidate):
 {keep_sample_check}    each = getattr(candidate, "codexlab_call_each", None)  # the judge: pipelined, each call timed
-    results = each(_INPUTS, _LIMITS) if each is not None else (candidate(*args) for args in _INPUTS)
+    results = each(_INPUTS, _LIMITS, _EXPECTED) if each is not None else (candidate(*args) for args in _INPUTS)
     atol = _ATOL
     for i, (args, got) in enumerate(zip(_INPUTS, results)):
         if _ORACLE == "find_zero":

@@ -24,6 +24,7 @@ from codexlab.store.schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION
 from codexlab.text import from_sql, json_line, to_sql
 
 STORE_NAME = "run.sqlite"
+STORED_TEST_CHARS = 1 << 20  # longer tests are generated ones, not kept (see RunStore.put_problems)
 
 
 class RunStore:
@@ -86,14 +87,20 @@ class RunStore:
 
     # -- problems -----------------------------------------------------------------------------------------
     def put_problems(self, problems: Iterable[Problem]) -> None:
+        """Record the run's problems (for reports, which read prompts and solutions). Tests longer than
+        STORED_TEST_CHARS are generated ones (EvalPlus's hold their inputs and expected outputs: 140 MB for
+        HumanEval/15) that the problem set rebuilds: a line saying so is stored in their place."""
         with self._tx():
             self.db.executemany(
                 "INSERT OR REPLACE INTO problems VALUES (?, ?, ?, ?, ?, ?)",
                 [
-                    _bind(p.task_id, i, p.prompt, p.entry_point, p.canonical_solution, p.test)
+                    _bind(p.task_id, i, p.prompt, p.entry_point, p.canonical_solution, _stored_test(p.test))
                     for i, p in enumerate(problems)
                 ],
             )
+
+    def has_problems(self) -> bool:
+        return self.db.execute("SELECT 1 FROM problems LIMIT 1").fetchone() is not None
 
     def problems(self) -> ProblemSet:
         rows = self.db.execute(
@@ -227,6 +234,12 @@ class RunStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _stored_test(test: str) -> str:
+    if len(test) <= STORED_TEST_CHARS:
+        return test
+    return f"# {len(test):,} characters of generated tests, not stored: the problem set rebuilds them\n"
 
 
 def _bind(*values: Any) -> tuple[Any, ...]:
