@@ -297,8 +297,13 @@ def test_answers_equal_to_the_expected_bytes_or_only_in_value_judge_as_evalplus(
     from codexlab.problems.evalplus import expected_outputs, problem_sets
 
     pair = {
-        "task_id": "T/pair", "prompt": "def pair(x):\n", "entry_point": "pair",
-        "canonical_solution": "    return [x, x * 2]\n", "base_input": [[1]], "plus_input": [[2], [3]], "atol": 0,
+        "task_id": "T/pair",
+        "prompt": "def pair(x):\n",
+        "entry_point": "pair",
+        "canonical_solution": "    return [x, x * 2]\n",
+        "base_input": [[1]],
+        "plus_input": [[2], [3]],
+        "atol": 0,
     }
     nan = {
         "task_id": "T/nan", "prompt": "def nan(x):\n", "entry_point": "nan",

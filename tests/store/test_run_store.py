@@ -135,7 +135,9 @@ def test_generated_tests_too_long_to_keep_are_not_stored(tmp_path: Path) -> None
 
     long_test = "def check(candidate):\n    pass\n" + "#" * STORED_TEST_CHARS
     with RunStore(tmp_path / "run.sqlite") as store:
-        store.put_problems([Problem("T/0", "def f():\n", "f", "    pass\n", long_test), Problem("T/1", "", "g", "", "x")])
+        store.put_problems(
+            [Problem("T/0", "def f():\n", "f", "    pass\n", long_test), Problem("T/1", "", "g", "", "x")]
+        )
         assert store.has_problems()
         stored = store.problems()
     assert stored["T/1"].test == "x"
