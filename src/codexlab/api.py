@@ -75,43 +75,39 @@ def _executor(executor: Executor | str, workers: int | None, unsafe: bool) -> tu
     return make_executor(executor, workers=workers, unsafe=unsafe), True
 
 
-def _judge(
-    samples_path: Path,
-    problems: ProblemSet,
-    executor: Executor,
-    limits: Limits | Mapping[str, Limits] | None,
-    calibrate: bool,
-    ks: list[int] | None,
-    store: Any,
-    progress: Progress | None,
-    results_path: Path | None = None,
-) -> EvaluationResult:
+@dataclass(frozen=True)
+class _Judging:
+    """How one call judges its samples: the same for a problem set and for its base set."""
+
+    executor: Executor
+    limits: Limits | Mapping[str, Limits] | None
+    calibrate: bool
+    ks: list[int] | None
+    store: Any
+    progress: Progress | None
+
+
+def _judge(samples_path: Path, problems: ProblemSet, how: _Judging) -> EvaluationResult:
     """Judge the samples file on `problems`, calibrating limits unless told not to; then, where the set has
     base tests, on those too (the store's samples stay linked to the main set's verdicts)."""
-    result = _judge_set(samples_path, problems, executor, limits, calibrate, ks, store, progress, results_path)
+    result = _judge_set(samples_path, problems, how)
     if problems.base is not None:
         # the main set's inputs begin with the base ones, judged the same way: passing it passes base too
         implied = {(row.task_id, row.sample_id): v for row, v in zip(result.rows, result.verdicts) if v.passed}
         base_path = samples_path.with_name(samples_path.name + "_base_results.jsonl")
-        result.base = _judge_set(
-            samples_path, problems.base, executor, limits, calibrate, ks, store, progress, base_path, implied
-        )
+        result.base = _judge_set(samples_path, problems.base, how, base_path, implied)
     return result
 
 
 def _judge_set(
     samples_path: Path,
     problems: ProblemSet,
-    executor: Executor,
-    limits: Limits | Mapping[str, Limits] | None,
-    calibrate: bool,
-    ks: list[int] | None,
-    store: Any,
-    progress: Progress | None,
-    results_path: Path | None,
+    how: _Judging,
+    results_path: Path | None = None,
     implied: Mapping[tuple[str, int], Verdict] | None = None,
 ) -> EvaluationResult:
-    if calibrate and not isinstance(limits, Mapping):
+    limits, executor, store, progress = how.limits, how.executor, how.store, how.progress
+    if how.calibrate and not isinstance(limits, Mapping):
         from codexlab.execution.calibration import Calibration, cached_calibrated_limits
 
         if problems.time_limit_s is not None:  # the set's own limits (EvalPlus's): no calibration run
@@ -124,7 +120,7 @@ def _judge_set(
     started = time.time()
     on_verdict = progress.verdicts if progress else None
     result = evaluate_samples(
-        samples_path, problems, executor, limits, ks, on_verdict, store, results_path, implied, link=implied is None
+        samples_path, problems, executor, limits, how.ks, on_verdict, store, results_path, implied, link=implied is None
     )
     if store is not None:
         store.add_timing("evaluate", started, time.time() - started, result.unique_programs, executor=executor.name)
@@ -162,14 +158,14 @@ def evaluate(
             path = Path(samples)
             store = store_for_samples(path, wait=wait)
             try:
-                return _judge(path, problem_set, ex, limits, calibrate, ks, store, progress)
+                return _judge(path, problem_set, _Judging(ex, limits, calibrate, ks, store, progress))
             finally:
                 if store is not None:
                     store.close()
         with tempfile.TemporaryDirectory(prefix="codexlab-evaluate-") as tmp:
             path = Path(tmp) / "samples.jsonl"
             write_jsonl(path, ({"task_id": s["task_id"], "completion": s["completion"], **s} for s in samples))
-            return _judge(path, problem_set, ex, limits, calibrate, ks, None, progress)
+            return _judge(path, problem_set, _Judging(ex, limits, calibrate, ks, None, progress))
     finally:
         if owned:
             ex.close()
@@ -235,7 +231,7 @@ def run(
     with store:
         ex, owned = _executor(executor, workers, unsafe)
         try:
-            result = _judge(samples_path, problem_set, ex, limits, calibrate, ks, store, progress)
+            result = _judge(samples_path, problem_set, _Judging(ex, limits, calibrate, ks, store, progress))
         finally:
             if owned:
                 ex.close()
