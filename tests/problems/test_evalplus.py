@@ -322,3 +322,44 @@ def test_answers_equal_to_the_expected_bytes_or_only_in_value_judge_as_evalplus(
     assert [v.passed for v in result.verdicts] == [True, True, False, False, False]
     tuple_detail, wrong_detail, nan_detail = (v.detail for v in result.verdicts[2:])
     assert "input 0 of 3" in tuple_detail and "input 1 of 3" in wrong_detail and "input 0 of 1" in nan_detail
+
+
+def test_an_answer_begun_and_stalled_is_late_all_the_same(tmp_path: Path) -> None:
+    """The judge gives an answer that has begun to arrive time to be read, by its announced size, not forever:
+    a sample that writes an answer's header to its own response pipe and then computes on is late there."""
+    import codexlab
+    from codexlab.problems.evalplus import expected_outputs, problem_sets
+
+    inc = {
+        "task_id": "T/inc", "prompt": "def inc(x):\n", "entry_point": "inc", "canonical_solution": "    return x + 1\n",
+        "base_input": [[0]], "plus_input": [[i] for i in range(1, 8)], "atol": 0,
+    }  # fmt: skip
+    problems = read_evalplus(_write(tmp_path / "p.jsonl", [inc]))
+    _, plus = problem_sets(problems, expected_outputs(problems), "toy+")
+    stall = (
+        "    import os, struct, sys, time\n"
+        "    frame = sys._getframe(1)\n"
+        "    while 'resp_fd' not in frame.f_locals:\n"
+        "        frame = frame.f_back\n"
+        "    if x == 3:\n"
+        "        body = b'[\"ok\",' + str(x + 1).encode() + b']'\n"
+        "        os.write(frame.f_locals['resp_fd'], struct.pack('<I', len(body) + 64))\n"
+        "        time.sleep(2.5)\n"
+        "        os.write(frame.f_locals['resp_fd'], body + b' ' * 64)\n"
+        "    return x + 1\n"
+    )
+    (verdict,) = codexlab.evaluate([{"task_id": "T/inc", "completion": stall}], plus).verdicts
+    assert verdict.status.value == "timeout" and "input 3: time limit of 1.0 s" in verdict.detail, verdict.detail
+
+
+def test_a_canonical_that_prints_or_reads_stdin_leaves_the_expected_outputs_whole(tmp_path: Path) -> None:
+    from codexlab.problems.evalplus import expected_outputs
+
+    noisy = {
+        "task_id": "T/noisy", "prompt": "def noisy(x):\n", "entry_point": "noisy", "atol": 0,
+        "canonical_solution": "    import sys\n    print('{\"task_id\": 1}')\n    sys.stdin.read()\n    return x\n",
+        "base_input": [[1]], "plus_input": [[2]],
+    }  # fmt: skip
+    problems = read_evalplus(_write(tmp_path / "p.jsonl", [noisy, {**noisy, "task_id": "T/noisy2"}]))
+    out = expected_outputs(problems, workers=1)
+    assert [out[t].outputs for t in ("T/noisy", "T/noisy2")] == [[["j", "1"], ["j", "2"]]] * 2

@@ -10,6 +10,7 @@ Mbpp/255 returns up to 1 GB)."""
 import collections
 import copy
 import json
+import os
 import sys
 import time
 
@@ -77,7 +78,11 @@ def encoded(x: object) -> list[str]:
 
 
 def main() -> None:
-    for text in sys.stdin:
+    # the jobs and the results keep their own streams: a canonical solution that prints or reads stdin must
+    # not corrupt or consume them
+    jobs, results = sys.stdin, sys.stdout
+    sys.stdin, sys.stdout = open(os.devnull), sys.stderr
+    for text in jobs:
         job = json.loads(text)
         try:
             env: dict = {"__name__": "__expected__"}
@@ -96,8 +101,8 @@ def main() -> None:
             line = {"task_id": job["task_id"], "outputs": [encoded(x) for x in outputs], "times": times}
         except BaseException as exc:  # noqa: BLE001 - reported per problem
             line = {"task_id": job["task_id"], "error": f"{type(exc).__name__}: {exc}"[:500]}
-        sys.stdout.write(json.dumps(line) + "\n")
-        sys.stdout.flush()
+        results.write(json.dumps(line) + "\n")
+        results.flush()
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,6 +138,9 @@ def expected_outputs(
     return out
 
 
+CANONICAL_TIMEOUT_S = 1800.0  # for computing a whole set's expected outputs
+
+
 def _run_canonicals(jobs: list[dict[str, Any]], workers: int) -> list[dict[str, Any]]:
     """Each job's result line from `_expected_runner.py`, with `workers` runners taking jobs from one queue."""
     runner = Path(__file__).with_name("_expected_runner.py")
@@ -145,12 +149,14 @@ def _run_canonicals(jobs: list[dict[str, Any]], workers: int) -> list[dict[str, 
         todo.put(job)
     rows: list[dict[str, Any]] = []
     failures: list[str] = []
+    procs: list[subprocess.Popen[str]] = []
 
     def work() -> None:
         err = tempfile.TemporaryFile("w+")  # a file, not a pipe: nothing reads it until the runner ends
         proc = subprocess.Popen(
             [sys.executable, "-I", str(runner)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, text=True
         )
+        procs.append(proc)
 
         def why() -> str:
             proc.wait()
@@ -173,6 +179,8 @@ def _run_canonicals(jobs: list[dict[str, Any]], workers: int) -> list[dict[str, 
                 rows.append(json.loads(line))
         except BrokenPipeError:
             failures.append(f"the runner ended: {why()}")
+        except Exception as exc:  # noqa: BLE001 - reported below, with the others
+            failures.append(f"{type(exc).__name__}: {exc}")
         finally:
             proc.kill()
             proc.wait()
@@ -181,8 +189,15 @@ def _run_canonicals(jobs: list[dict[str, Any]], workers: int) -> list[dict[str, 
     threads = [threading.Thread(target=work, daemon=True) for _ in range(workers)]
     for t in threads:
         t.start()
+    deadline = time.monotonic() + CANONICAL_TIMEOUT_S
     for t in threads:
-        t.join()
+        t.join(max(0.0, deadline - time.monotonic()))
+    if any(t.is_alive() for t in threads):
+        failures.insert(0, f"the canonical solutions ran for more than {CANONICAL_TIMEOUT_S:.0f} s")
+        for proc in procs:
+            proc.kill()
+        for t in threads:
+            t.join()
     if failures or len(rows) != len(jobs):
         raise CodexlabError(f"computing expected outputs stopped early: {(failures or ['no reason given'])[0]}")
     return rows

@@ -36,6 +36,8 @@ PIPELINE_BYTES = 32 << 10  # unanswered requests in flight (a pipe holds 64 KiB)
 MAX_LOAD_EXTENSION = 4.0  # a wall-clock limit may stretch to 1 + this times itself under CPU contention
 TRACEBACK_CHARS = 4000
 RECENT_PROBLEMS = 4  # problems whose executed tests a judge keeps
+READ_SLACK_S = 0.5  # once an answer has begun to arrive: time to read it, beyond its size at the rate below
+READ_BYTES_PER_S = 50e6
 
 
 class Stop(BaseException):
@@ -141,8 +143,11 @@ class Channel:
 
     def next_body(self, until: float | None = None) -> bytes:
         """The child's next message as sent, reading its output alongside; Stop on timeout, flood or exit,
-        _Late once `until` (a single call's deadline) has passed with no part of the answer arrived (reading a
-        large answer is the judge's time, not the sample's)."""
+        _Late once `until` (a single call's deadline) has passed. What is already in the pipe is read before
+        lateness is judged, and once an answer has begun to arrive its reading gets READ_SLACK_S plus its
+        announced size at READ_BYTES_PER_S (reading a large answer is the judge's time, not the sample's; a
+        sample that sends a header and then stalls is late all the same)."""
+        polled = False
         while True:
             if len(self.pending) >= 4:
                 (n,) = wire.HEADER.unpack(self.pending[:4])
@@ -156,26 +161,37 @@ class Channel:
             left = self.deadline - now
             if left <= 0 and not self._extend_for_load():
                 raise Stop(Status.TIMEOUT, "time limit reached")
-            if until is not None and not self.pending:  # once an answer has begun to arrive, the call is done
-                if until <= now:
-                    raise _Late
-                left = min(left, until - now)
-            left = max(left, 0.001)
-            for key, _ in self.sel.select(left):
-                fd = int(key.fd)  # type: ignore[arg-type]
-                chunk = os.read(fd, 1 << 20)
-                if fd == self.out_r:
-                    if not chunk:
-                        self.sel.unregister(fd)
-                        self.out_open = False
+            if until is not None:
+                due = until
+                if self.pending:
+                    announced = wire.HEADER.unpack(self.pending[:4])[0] if len(self.pending) >= 4 else 0
+                    due += READ_SLACK_S + announced / READ_BYTES_PER_S
+                if due <= now:
+                    if not polled:  # an answer may be waiting in the pipe, unread
+                        polled = True
+                        self._read_ready(0)
                         continue
-                    self.output += chunk
-                    if len(self.output) > self.output_cap:
-                        raise Stop(Status.KILLED, f"output limit of {self.output_cap} bytes exceeded")
-                elif not chunk:
-                    raise Stop(Status.ERROR, "the sample's process ended without answering")
-                else:
-                    self.pending += chunk
+                    raise _Late
+                left = min(left, due - now)
+            self._read_ready(max(left, 0.001))
+
+    def _read_ready(self, timeout: float) -> None:
+        """Read what the child's pipes hold, waiting up to `timeout` for something."""
+        for key, _ in self.sel.select(timeout):
+            fd = int(key.fd)  # type: ignore[arg-type]
+            chunk = os.read(fd, 1 << 20)
+            if fd == self.out_r:
+                if not chunk:
+                    self.sel.unregister(fd)
+                    self.out_open = False
+                    continue
+                self.output += chunk
+                if len(self.output) > self.output_cap:
+                    raise Stop(Status.KILLED, f"output limit of {self.output_cap} bytes exceeded")
+            elif not chunk:
+                raise Stop(Status.ERROR, "the sample's process ended without answering")
+            else:
+                self.pending += chunk
 
     def _waited(self) -> float:
         return _run_queue_wait(self.host_pid) + _run_queue_wait("self")
@@ -477,7 +493,7 @@ class Judge:
             self.problems[self.recent.popleft()].forget()
         try:
             problem.tests()
-        except Exception:  # noqa: BLE001, S110 - raised again, as the verdict, in _judge
+        except BaseException:  # noqa: BLE001, S110 - raised again, as the verdict, in _judge
             pass
 
     def _start_child(self, request: bytes) -> list[int]:
