@@ -62,6 +62,18 @@ def test_bad_lines_are_named(tmp_path: Path) -> None:
             read_evalplus(path)
 
 
+def _inc_set(tmp_path: Path, n_inputs: int):  # type: ignore[no-untyped-def]
+    """The plus set of one toy problem, inc(x) = x + 1, on inputs 0 (base) and 1 .. n_inputs - 1 (plus)."""
+    from codexlab.problems.evalplus import expected_outputs, problem_sets
+
+    inc = {
+        "task_id": "T/inc", "prompt": "def inc(x):\n", "entry_point": "inc", "canonical_solution": "    return x + 1\n",
+        "base_input": [[0]], "plus_input": [[i] for i in range(1, n_inputs)], "atol": 0,
+    }  # fmt: skip
+    problems = read_evalplus(_write(tmp_path / "p.jsonl", [inc]))
+    return problem_sets(problems, expected_outputs(problems), "toy+")[1]
+
+
 def _write(path: Path, rows: list[dict]) -> Path:
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     return path
@@ -231,14 +243,8 @@ def test_each_input_has_its_own_time_limit_in_the_sandbox(tmp_path: Path) -> Non
     times out there (not after the task's whole budget), and one that takes a third of a second on every input,
     far more than the canonical's total, passes because each input has its own second."""
     import codexlab
-    from codexlab.problems.evalplus import expected_outputs, problem_sets
 
-    inc = {
-        "task_id": "T/inc", "prompt": "def inc(x):\n", "entry_point": "inc", "canonical_solution": "    return x + 1\n",
-        "base_input": [[0]], "plus_input": [[i] for i in range(1, 12)], "atol": 0,
-    }  # fmt: skip
-    problems = read_evalplus(_write(tmp_path / "p.jsonl", [inc]))
-    _, plus = problem_sets(problems, expected_outputs(problems), "toy+")
+    plus = _inc_set(tmp_path, 12)
     assert plus.time_limit_s == {"T/inc": 12.0}
     spin = "    import time\n    end = time.process_time() + {}\n    while time.process_time() < end:\n        pass\n"
     samples = [
@@ -328,14 +334,8 @@ def test_an_answer_begun_and_stalled_is_late_all_the_same(tmp_path: Path) -> Non
     """The judge gives an answer that has begun to arrive time to be read, by its announced size, not forever:
     a sample that writes an answer's header to its own response pipe and then computes on is late there."""
     import codexlab
-    from codexlab.problems.evalplus import expected_outputs, problem_sets
 
-    inc = {
-        "task_id": "T/inc", "prompt": "def inc(x):\n", "entry_point": "inc", "canonical_solution": "    return x + 1\n",
-        "base_input": [[0]], "plus_input": [[i] for i in range(1, 8)], "atol": 0,
-    }  # fmt: skip
-    problems = read_evalplus(_write(tmp_path / "p.jsonl", [inc]))
-    _, plus = problem_sets(problems, expected_outputs(problems), "toy+")
+    plus = _inc_set(tmp_path, 8)
     stall = (
         "    import os, struct, sys, time\n"
         "    frame = sys._getframe(1)\n"
