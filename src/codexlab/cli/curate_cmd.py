@@ -16,6 +16,7 @@ from codexlab.cli.common import (
 )
 from codexlab.cli.generator_args import generator_from_args
 from codexlab.errors import CodexlabError
+from codexlab.problems.types import ProblemSet
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -41,6 +42,30 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_sampling_args(flt)
     add_execution_args(flt)
     flt.set_defaults(func=cmd_filter, temperature=0.8)
+
+    dec = cmds.add_parser(
+        "decontaminate",
+        help="drop training problems that overlap the benchmarks they will be scored on",
+        description="Write the training problems (a dataset or a HumanEval-format file) without those whose "
+        "prompt and solution share at least --min-fraction of an evaluation problem's 13-grams, and a report "
+        "(<out>.decontamination.json) of what was dropped against which set.",
+    )
+    dec.add_argument(
+        "problems",
+        help="training problems: a HumanEval-format JSONL file, a dataset name, or NAME=FILE for an EvalPlus "
+        "dataset read from its release file (mbpp+=MbppPlus.jsonl.gz)",
+    )
+    dec.add_argument(
+        "--against",
+        action="append",
+        default=None,
+        metavar="SET",
+        help="an evaluation set, given as the training problems are; repeat it (default: humaneval)",
+    )
+    dec.add_argument("--min-fraction", type=float, default=0.1, help="share of a problem's 13-grams (default 0.1)")
+    dec.add_argument("--out", type=Path, required=True, help="kept problems file to write (JSONL)")
+    dec.add_argument("--json", action="store_true", help="print the report as JSON")
+    dec.set_defaults(func=cmd_decontaminate)
 
     from codexlab.cli.sft_args import add_sft_parser
 
@@ -71,3 +96,35 @@ def cmd_filter(args: argparse.Namespace) -> int:
         )
         print(f"kept problems: {args.out}; counts: {work_dir / 'filter.json'}")
     return 0
+
+
+def cmd_decontaminate(args: argparse.Namespace) -> int:
+    import json
+
+    from codexlab.curation.decontaminate import decontaminate
+    from codexlab.curation.sample_eval import write_problems
+
+    if not 0 < args.min_fraction <= 1:
+        raise CodexlabError("--min-fraction must be in (0, 1]")
+    train = _problem_set(args.problems)
+    against = [_problem_set(spec) for spec in args.against or ["humaneval"]]
+    result = decontaminate(train, against, min_fraction=args.min_fraction)
+    write_problems(args.out, result.kept)
+    report = result.report()
+    report_path = args.out.with_name(args.out.name + ".decontamination.json")
+    report_path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    if args.json:
+        emit_json(report)
+    else:
+        overlaps = ", ".join(f"{n}: {s['training_problems_overlapping']}" for n, s in report["against"].items())
+        print(f"kept {report['kept']} of {report['problems']} problems; dropped {report['dropped']} ({overlaps})")
+        print(f"kept problems: {args.out}; report: {report_path}")
+    return 0
+
+
+def _problem_set(spec: str) -> ProblemSet:
+    """NAME=FILE (an EvalPlus dataset from its release file), a file, or a dataset name."""
+    from codexlab.problems import load_problems
+
+    name, sep, file = spec.partition("=")
+    return load_problems(name, file) if sep else load_problems_arg(spec)
