@@ -10,6 +10,7 @@ import json
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -168,21 +169,20 @@ def evaluate_samples(
     from codexlab.store.db import RunStore
 
     samples_path = Path(samples_path)
-    if store is None:
-        samples_file = read_samples_file(samples_path, problems)
-        with RunStore(store_path_for(samples_path)) as own:
+    # a loose file is read before its store is opened: bad input leaves nothing behind
+    loose = read_samples_file(samples_path, problems) if store is None else None
+    with RunStore(store_path_for(samples_path)) if store is None else nullcontext(store) as into:
+        if loose is not None:
+            samples_file = loose
             if link:
-                own.clear_samples()  # a copy of the file, which may have been edited since
-            return _evaluate(
-                samples_file, samples_path, problems, executor, limits, ks, on_verdict, own, results_path, implied, link
-            )
-    if store.count_samples() == 0 and samples_path.exists():  # a run directory given its samples as a file
-        samples_file = read_samples_file(samples_path, problems)
-    else:
-        samples_file = SamplesFile(read_store_samples(store, problems), stored=True)
-    return _evaluate(
-        samples_file, samples_path, problems, executor, limits, ks, on_verdict, store, results_path, implied, link
-    )
+                into.clear_samples()  # a copy of the file, which may have been edited since
+        elif into.count_samples() == 0 and samples_path.exists():  # a run directory given its samples as a file
+            samples_file = read_samples_file(samples_path, problems)
+        else:
+            samples_file = SamplesFile(read_store_samples(into, problems), stored=True)
+        return _evaluate(
+            samples_file, samples_path, problems, executor, limits, ks, on_verdict, into, results_path, implied, link
+        )
 
 
 def read_store_samples(store: RunStore, problems: ProblemSet) -> list[SampleRecord]:
