@@ -1,7 +1,8 @@
 """codexlab against EvalPlus 0.3.1 on HumanEval+ or MBPP+ (`--dataset`): the same samples file and release file,
 the same number of workers. Prints, for each harness, the wall time of a cold run (its expected outputs
 computed, and for codexlab its limits calibrated) and of a warm one (both cached), samples/s and the ratio, and
-whether the two agree on every sample's base and plus verdict (listing any that differ).
+whether the two agree on every sample's base and plus verdict (listing any that differ), and the floor the
+samples' own run time sets on any harness (their time in codexlab's judge, over the workers).
 
 EvalPlus is not a codexlab dependency: install the `bench` extra (pip install 'codexlab[bench]'), or put it in a
 venv of its own and name its interpreter,
@@ -123,6 +124,13 @@ def main() -> None:
         print(f"ratio (evalplus time / codexlab time): cold {cold_ratio:.2f}x, warm {warm_ratio:.2f}x")
         ep_plus_n = sum(r["base_status"] == r["plus_status"] == "pass" for rows in ep.values() for r in rows)
         print(f"plus passes: evalplus {ep_plus_n}, codexlab {sum(sum(v) for v in plus.values())}")
+        # The samples' own time in the judge (their calls on every input, until the first failing one, and the
+        # checks of their answers) is work any harness must do at these limits: over the workers, a floor.
+        busy = sum(float(row["duration_s"]) for _, row in read_jsonl(Path(f"{samples}_results.jsonl")))
+        floor = busy / args.workers
+        bound = times["evalplus"][1] / floor
+        print(f"samples' own time in the judge: {busy:.1f} s, {floor:.1f} s over {args.workers} workers; "
+              f"evalplus warm over that floor: at most {bound:.1f}x for any harness")  # fmt: skip
         print(f"verdicts that differ: {len(differ)}")
         for line in differ:
             print("  " + line)

@@ -15,11 +15,16 @@ CRASH = "    raise ValueError('boom')\n"
 
 
 def make_run(
-    run_dir: Path, completions: dict[str, list[str]], temperature: float = 0.8, logprobs: dict | None = None
+    run_dir: Path,
+    completions: dict[str, list[str]],
+    temperature: float = 0.8,
+    logprobs: dict | None = None,
+    problems: ProblemSet | None = None,
 ) -> Path:
-    """A run dir over HumanEval problems: completions[task_id] are its samples in order, judged for real."""
-    allp = load_problems("humaneval")
-    problems = ProblemSet("humaneval", [allp[t] for t in completions])
+    """A run dir over HumanEval problems (or `problems`): completions[task_id] are its samples in order, judged
+    for real."""
+    allp = problems or load_problems("humaneval")
+    problems = ProblemSet(allp.name, [allp[t] for t in completions])
     params = {"temperature": temperature, "top_p": 0.95, "max_tokens": 64, "stop": [], "seed": 1}
     n = max(len(v) for v in completions.values())
     config = run_config(problems, "crafted", params, n, {"timeout_s": 3.0, "memory_mb": 1024})

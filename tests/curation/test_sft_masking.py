@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import torch
 
 from codexlab.problems import Problem, ProblemSet
@@ -34,7 +35,7 @@ PROBLEM = Problem(
 
 
 def test_labels_are_ignore_exactly_on_prompt_tokens() -> None:
-    ex = problem_example(PROBLEM, byte_encode, max_len=512, eos_id=0)
+    ex = problem_example(PROBLEM, byte_encode, max_len=512, eos_id=0, ending="eos")
     n_prompt = len(byte_encode(PROBLEM.prompt))
     solution = byte_encode(PROBLEM.canonical_solution) + [0]
     assert ex.prompt_len == n_prompt
@@ -42,6 +43,21 @@ def test_labels_are_ignore_exactly_on_prompt_tokens() -> None:
     assert ex.labels[:n_prompt] == [IGNORE_INDEX] * n_prompt
     assert ex.labels[n_prompt:] == solution
     assert IGNORE_INDEX not in ex.labels[n_prompt:]
+
+
+def test_each_ending_is_what_the_target_ends_with() -> None:
+    def solution_text(ending: str) -> bytes:
+        ex = problem_example(PROBLEM, byte_encode, max_len=512, eos_id=0, ending=ending)
+        return bytes(ex.input_ids[ex.prompt_len :])
+
+    # next-def: two blank lines and `def`, which the stop sequence '\ndef' cuts, leaving the body
+    assert solution_text("next-def") == b"    return a + b\n\n\ndef"
+    assert solution_text("eos") == b"    return a + b\n\x00"
+    assert solution_text("none") == b"    return a + b\n"
+    with pytest.raises(ValueError, match="ending"):
+        problem_example(PROBLEM, byte_encode, max_len=512, ending="fence")
+    with pytest.raises(ValueError, match="end-of-text"):
+        problem_example(PROBLEM, byte_encode, max_len=512, ending="eos")
 
 
 def test_truncation_drops_prompt_start_and_keeps_solution() -> None:

@@ -127,7 +127,8 @@ def test_curate_sft_lora_on_a_gguf_writes_a_gguf(small_model_path: Path, tmp_pat
                 "64",
                 "--lr",
                 "1e-2",
-                "--no-end-token",
+                "--ending",
+                "none",
                 "--json",
             ]
         )
@@ -135,7 +136,7 @@ def test_curate_sft_lora_on_a_gguf_writes_a_gguf(small_model_path: Path, tmp_pat
     )
     report = json.loads((out / "sft.json").read_text())
     assert report["method"].startswith("lora r=4") and report["saved"] == str(out / "model.gguf")
-    assert report["end_token"] is False
+    assert report["ending"] == "none"
     assert report["solution_loss_after"] < report["solution_loss_before"]
     assert 0 < report["trainable_parameters"] < 1_000_000
     from codexlab.generation.model_files import check_gguf

@@ -1,4 +1,5 @@
-"""`codexlab curate filter|sft`: Codex-S data curation (filter problems by the model; fine-tune on solutions)."""
+"""`codexlab curate filter|decontaminate|targets|sft`: Codex-S data curation (filter problems by the model, keep
+them apart from the benchmarks, write completion-format targets, fine-tune on them)."""
 
 from __future__ import annotations
 
@@ -67,6 +68,47 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     dec.add_argument("--json", action="store_true", help="print the report as JSON")
     dec.set_defaults(func=cmd_decontaminate)
 
+    tgt = cmds.add_parser(
+        "targets",
+        help="training examples in HumanEval's completion format, from reference solutions or passing samples",
+        description="Rewrite problems whose solutions are whole programs (MBPP+) as HumanEval completion "
+        "examples: the prompt is the solution's signature with the problem's statement as docstring, the target "
+        "its body made self-contained (imports and module-level helpers moved inside, so the paper's stop "
+        "sequences cannot cut them off). Targets are the reference solutions (all problems, or with --run only "
+        "those the model solved: the paper's filter) or, with --solutions own, the model's own passing samples "
+        "in the judged runs (rejection sampling).",
+    )
+    tgt.add_argument("problems", help="problems: a HumanEval-format file, a dataset name, or NAME=FILE (mbpp+=...)")
+    tgt.add_argument("--out", type=Path, required=True, help="training problems file to write (JSONL)")
+    tgt.add_argument(
+        "--solutions",
+        choices=("reference", "own"),
+        default="reference",
+        help="reference (default): the problems' own solutions; own: the passing samples of --run",
+    )
+    tgt.add_argument(
+        "--run",
+        type=Path,
+        action="append",
+        default=None,
+        metavar="RUN_DIR",
+        help="a judged run of the model on these problems (repeatable): keep only the problems with a passing "
+        "sample there (and, with --solutions own, take those samples)",
+    )
+    tgt.add_argument(
+        "--per-problem", type=int, default=1, help="with --solutions own: distinct targets per problem (default 1)"
+    )
+    tgt.add_argument(
+        "--hold-out-every",
+        type=int,
+        default=0,
+        metavar="K",
+        help="keep every K-th problem out of training and write it to <out>.heldout.jsonl (with its reference "
+        "target), the slice on which to choose learning rate and steps (default 0: none)",
+    )
+    tgt.add_argument("--json", action="store_true", help="print the counts as JSON")
+    tgt.set_defaults(func=cmd_targets)
+
     from codexlab.cli.sft_args import add_sft_parser
 
     add_sft_parser(cmds)
@@ -119,6 +161,57 @@ def cmd_decontaminate(args: argparse.Namespace) -> int:
         overlaps = ", ".join(f"{n}: {s['training_problems_overlapping']}" for n, s in report["against"].items())
         print(f"kept {report['kept']} of {report['problems']} problems; dropped {report['dropped']} ({overlaps})")
         print(f"kept problems: {args.out}; report: {report_path}")
+    return 0
+
+
+def cmd_targets(args: argparse.Namespace) -> int:
+    import json
+
+    from codexlab.curation.completion_targets import from_run, reference_targets, solved_in
+    from codexlab.curation.sample_eval import write_problems
+
+    problems = _problem_set(args.problems)
+    runs = args.run or []
+    if args.solutions == "own" and not runs:
+        raise CodexlabError("--solutions own takes the passing samples of a judged run: give --run RUN_DIR")
+    if args.per_problem < 1:
+        raise CodexlabError("--per-problem must be at least 1")
+    if args.hold_out_every < 0:
+        raise CodexlabError("--hold-out-every must be 0 (none) or more")
+    ids = list(problems)
+    held = ids[args.hold_out_every - 1 :: args.hold_out_every] if args.hold_out_every else []
+    heldout_path = args.out.with_name(args.out.name + ".heldout.jsonl")
+    if held:
+        write_problems(heldout_path, reference_targets(problems, held))
+        problems = problems.subset([t for t in ids if t not in set(held)])
+    solved = solved_in(runs) & set(problems) if runs else None
+    if args.solutions == "own":
+        targets = from_run(problems, runs, args.per_problem)
+    else:
+        targets = reference_targets(problems, solved)
+    write_problems(args.out, targets)
+    report = {
+        "problems": len(problems) + len(held),
+        "solved_in_runs": None if solved is None else len(solved),
+        "runs": [str(r) for r in runs],
+        "solutions": args.solutions,
+        "problems_with_targets": len({t.split("#")[0] for t in targets}),
+        "targets": len(targets),
+        "held_out": len(held),
+        "held_out_file": str(heldout_path) if held else None,
+    }
+    report_path = args.out.with_name(args.out.name + ".targets.json")
+    report_path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    if args.json:
+        emit_json(report)
+    else:
+        solved_note = "" if solved is None else f" ({len(solved)} solved in the runs)"
+        print(
+            f"{report['targets']} targets for {report['problems_with_targets']} of {len(problems)} problems"
+            f"{solved_note}: {args.out}"
+        )
+        if held:
+            print(f"{len(held)} problems held out: {heldout_path}")
     return 0
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from codexlab.cli.common import emit_json
 from codexlab.errors import CodexlabError
+from codexlab.training.endings import ENDINGS
 
 
 def add_sft_parser(cmds: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -31,10 +32,12 @@ def add_sft_parser(cmds: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     sft.add_argument("--lora-alpha", type=float, default=16.0, help="LoRA scale numerator (default 16)")
     sft.add_argument(
-        "--no-end-token",
-        action="store_true",
-        help="do not end each example with the end-of-text token (for evaluation that stops at the "
-        "paper's stop sequences; an instruct model otherwise learns to stop, often via a code fence)",
+        "--ending",
+        choices=ENDINGS,
+        default="next-def",
+        help="how each target ends: next-def (default): two blank lines and `def`, which the paper's stop "
+        "sequence '\\ndef' cuts; eos: the end-of-text token (an instruct model learns to close a code fence "
+        "before it); none: nothing, so the model is not taught to stop",
     )
     sft.add_argument("--out-dir", type=Path, required=True, help="where to save the fine-tuned model")
     sft.add_argument("--steps", type=int, default=20, help="optimizer steps (default 20)")
@@ -78,7 +81,7 @@ def cmd_sft(args: argparse.Namespace) -> int:
             args.lora_rank,
             args.lora_alpha,
             on_step,
-            end_token=not args.no_end_token,
+            ending=args.ending,
         )
     if args.json:
         emit_json(report)

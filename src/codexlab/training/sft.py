@@ -24,6 +24,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from codexlab.problems.types import Problem
+from codexlab.training.endings import ENDINGS, NEXT_DEF
 
 IGNORE_INDEX = -100
 
@@ -54,10 +55,24 @@ def build_example(prompt_ids: Sequence[int], solution_ids: Sequence[int], max_le
 
 
 def problem_example(
-    problem: Problem, encode: Callable[[str], list[int]], max_len: int, eos_id: int | None = None
+    problem: Problem,
+    encode: Callable[[str], list[int]],
+    max_len: int,
+    eos_id: int | None = None,
+    ending: str = "next-def",
 ) -> SFTExample:
-    """A problem's prompt and canonical solution (plus an end-of-text token, so the model learns to stop)."""
-    solution = encode(problem.canonical_solution) + ([eos_id] if eos_id is not None else [])
+    """A problem's prompt and canonical solution, then the `ending` (`training/endings.py`; "eos" needs
+    `eos_id`)."""
+    if ending not in ENDINGS:
+        raise ValueError(f"ending must be one of {', '.join(ENDINGS)}, got {ending!r}")
+    text = problem.canonical_solution
+    if ending == "next-def":
+        text = text.rstrip("\n") + "\n" + NEXT_DEF
+    solution = encode(text)
+    if ending == "eos":
+        if eos_id is None:
+            raise ValueError("the 'eos' ending needs the tokenizer's end-of-text id")
+        solution.append(eos_id)
     return build_example(encode(problem.prompt), solution, max_len)
 
 
@@ -162,13 +177,12 @@ def finetune_hf(
     lora_rank: int | None = None,
     lora_alpha: float = 16.0,
     on_step: Callable[[int, float], None] | None = None,
-    end_token: bool = True,
+    ending: str = "next-def",
 ) -> dict[str, Any]:
     """Fine-tune a transformers causal LM (a checkpoint directory or .gguf) on problems' solutions and save it.
 
     Full fine-tuning by default; with `lora_rank`, LoRA on the attention projections (merged afterwards).
-    `end_token=False` leaves the end-of-text token off the examples: the model is not taught to stop, which
-    suits evaluations that end completions at stop sequences (the paper's) rather than at that token.
+    `ending` is how each target ends (ENDINGS above).
     A checkpoint directory gives out_dir/ (model + tokenizer, loadable with `--backend transformers`); a .gguf
     gives out_dir/model.gguf, the base file with the changed matrices written in (LoRA only: a full fine-tune
     of a GGUF is saved as a transformers checkpoint). Both write out_dir/sft.json.
@@ -189,8 +203,7 @@ def finetune_hf(
         return list(tok(text, add_special_tokens=False)["input_ids"])
 
     pad_id = tok.pad_token_id if tok.pad_token_id is not None else (tok.eos_token_id or 0)
-    eos = tok.eos_token_id if end_token else None
-    examples = [problem_example(p, encode, max_len, eos) for p in problems]
+    examples = [problem_example(p, encode, max_len, tok.eos_token_id, ending) for p in problems]
     before = solution_loss(model, examples, pad_id)
     wrapped = add_lora(model.model, ATTENTION_PROJECTIONS, lora_rank, lora_alpha) if lora_rank else None
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
@@ -210,7 +223,7 @@ def finetune_hf(
         "lr": lr,
         "batch_size": batch_size,
         "max_len": max_len,
-        "end_token": end_token,
+        "ending": ending,
         "method": f"lora r={lora_rank} alpha={lora_alpha}" if lora_rank else "full",
         "trainable_parameters": trainable,
         "saved": str(saved),

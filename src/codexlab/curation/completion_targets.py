@@ -1,0 +1,110 @@
+"""Training examples in HumanEval's completion format, from problems whose solutions are whole programs (MBPP+).
+
+HumanEval shows the model a signature and a docstring and takes the function's body, cut at the paper's stop
+sequences ('\\ndef', '\\nclass', '\\nif', ...). A solution that leans on a module-level import or helper
+function therefore fails there: the helper after the function is cut off, the import never written. So the
+target taught here is the body made self-contained: the solution's imports and module-level helpers
+(functions, classes, constants) are moved into the body's top, its own docstring dropped, and module-level
+test code (asserts, prints, `if __name__`) left out. The prompt is the solution's own signature with the
+problem's description as the docstring, as HumanEval writes it.
+
+Targets come from the reference solutions (the paper's Codex-S) or from the model's own passing samples
+(rejection sampling, which keeps the model's style); `from_run` picks the latter from a judged run.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import textwrap
+import warnings
+from collections.abc import Iterable
+from pathlib import Path
+
+from codexlab.problems.types import Problem, ProblemSet
+
+HELPERS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Assign, ast.AnnAssign)
+
+
+def description(problem: Problem) -> str:
+    """The problem's statement: an MBPP-style prompt's text inside its triple quotes, else the entry point's
+    docstring (HumanEval-style prompts), else the whole prompt."""
+    text = problem.prompt.strip()
+    for quote in ('"""', "'''"):
+        if text.startswith(quote) and text.endswith(quote) and len(text) > 6:
+            return textwrap.dedent(text[3:-3]).strip()
+    try:
+        for node in ast.walk(ast.parse(problem.prompt + "\n    pass\n")):
+            if isinstance(node, ast.FunctionDef) and node.name == problem.entry_point:
+                return (ast.get_docstring(node) or "").strip()
+    except SyntaxError:
+        pass
+    return text
+
+
+def completion_problem(problem: Problem, solution: str, task_id: str | None = None) -> Problem | None:
+    """`problem` rewritten as a completion example whose target is `solution`'s entry point made
+    self-contained (module docstring above); None where the solution does not parse or has no such function."""
+    try:
+        with warnings.catch_warnings():  # (model code: an invalid escape is its problem, not a warning here)
+            warnings.simplefilter("ignore")
+            tree = ast.parse(solution)
+    except SyntaxError:
+        return None
+    functions = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == problem.entry_point]
+    if not functions:
+        return None
+    fn = functions[-1]
+    imports = [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
+    helpers = [n for n in tree.body if isinstance(n, HELPERS) and n is not fn]
+    body = list(fn.body)
+    first = body[0] if body else None
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+        body = body[1:]  # its own docstring: the prompt gives the problem's
+    if not body:
+        return None
+    header = copy.copy(fn)
+    header.body, header.decorator_list = [ast.Pass()], []
+    signature = ast.unparse(header).splitlines()[0]
+    doc = textwrap.indent(description(problem), "    ").lstrip()
+    prompt = f'{signature}\n    """ {doc}\n    """\n'
+    target = "".join(textwrap.indent(ast.unparse(node), "    ") + "\n" for node in imports + helpers + body)
+    return Problem(task_id or problem.task_id, prompt, problem.entry_point, target, problem.test)
+
+
+def reference_targets(problems: ProblemSet, only: Iterable[str] | None = None) -> ProblemSet:
+    """Every problem (or those in `only`) with its reference solution as the target."""
+    keep = set(only) if only is not None else None
+    out = [
+        c
+        for p in problems.values()
+        if keep is None or p.task_id in keep
+        if (c := completion_problem(p, p.canonical_solution)) is not None
+    ]
+    return ProblemSet(f"{problems.name}-completion", out)
+
+
+def from_run(problems: ProblemSet, run_dirs: Iterable[str | Path], per_problem: int = 1) -> ProblemSet:
+    """Rejection sampling: each problem's passing samples in the judged runs (at most `per_problem` distinct
+    targets, in run then sample order) as targets; failing and unjudged samples are never used."""
+    from codexlab.store.rundata import load_run
+
+    targets: dict[str, list[Problem]] = {}
+    for run_dir in run_dirs:
+        for s in load_run(run_dir).samples:
+            problem = problems.get(s.task_id)
+            have = targets.setdefault(s.task_id, [])
+            if problem is None or not s.passed or len(have) >= per_problem:
+                continue
+            made = completion_problem(problem, s.completion, f"{s.task_id}#{len(have)}" if have else None)
+            if made is not None and all(made.canonical_solution != h.canonical_solution for h in have):
+                have.append(made)
+    return ProblemSet(f"{problems.name}-own", [c for t in problems if t in targets for c in targets[t]])
+
+
+def solved_in(run_dirs: Iterable[str | Path]) -> set[str]:
+    """The task_ids with at least one passing sample in the judged runs (the paper's filter, from samples
+    already drawn)."""
+    from codexlab.store.rundata import load_run
+
+    return {s.task_id for run_dir in run_dirs for s in load_run(run_dir).samples if s.passed}
