@@ -41,7 +41,7 @@ def test_failure_taxonomy_names_exceptions(runs: list[Path]) -> None:
     assert res.kinds["ValueError"] == 2 and res.kinds["AssertionError"] == 3 and res.total == 8
 
 
-@pytest.mark.parametrize("name", ["sweep", "ranking", "bleu", "failures", "difficulty", "lengths"])
+@pytest.mark.parametrize("name", ["sweep", "ranking", "bleu", "failures", "difficulty", "lengths", "endings"])
 def test_each_analysis_writes_plot_and_table(runs: list[Path], tmp_path: Path, name: str) -> None:
     from codexlab.cli.analyze_cmd import SINGLE_RUN, run_analysis
 
@@ -53,6 +53,24 @@ def test_each_analysis_writes_plot_and_table(runs: list[Path], tmp_path: Path, n
     if name == "ranking":
         by_k = {r[0]: r for r in table["rows"]}
         assert by_k[2][2].startswith("100.0%")  # mean log-prob picks the right sample of both problems
+
+
+def test_endings_name_the_stop_the_end_token_the_limit_and_the_junk(tmp_path: Path) -> None:
+    from codexlab.analyses.endings import compute
+
+    body = canonical(T0)
+    fenced = body + "```\n"
+    module = body + "print(has_close_elements([1.0], 0.5))\n"
+    extra = {
+        (T0, 0): {"raw_text": body + "\ndef", "finish_reason": "stop"},  # cut at '\ndef'
+        (T0, 1): {"raw_text": fenced, "finish_reason": "stop"},  # the model's own end-of-text, after a fence
+        (T0, 2): {"raw_text": module, "finish_reason": "length"},
+    }
+    run = make_run(tmp_path / "run", {T0: [body, fenced, module]}, extra=extra)
+    row = compute([load_run(run)]).rows[0]
+    assert row.samples == 3 and row.stops == {"\ndef": 1}
+    assert row.kinds == {"stop sequence": 1, "end-of-text": 1, "token limit": 1}
+    assert row.fence == 1 and row.module_code == 1
 
 
 def test_analyze_sweep_command(runs: list[Path], tmp_path: Path) -> None:

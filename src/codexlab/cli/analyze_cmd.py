@@ -1,4 +1,5 @@
-"""`codexlab analyze sweep|ranking|bleu|failures|difficulty|lengths RUN_DIR...`: each writes a PNG and a table."""
+"""`codexlab analyze sweep|ranking|bleu|failures|difficulty|lengths|endings RUN_DIR...`: each writes a PNG and a
+table."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ ANALYSES = {
     "failures": "failure taxonomy: verdicts, exception types, most frequent failing asserts",
     "difficulty": "per-problem pass rate, hardest first",
     "lengths": "completion token lengths by verdict, and how many hit the token limit",
+    "endings": "how completions end (which stop sequence, end-of-text, token limit) and the junk they keep",
 }
 SINGLE_RUN = {"ranking", "difficulty"}
 

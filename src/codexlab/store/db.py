@@ -198,7 +198,8 @@ class RunStore:
         """Samples joined with their verdicts (verdict columns NULL where not judged yet)."""
         yield from self.db.execute(
             "SELECT s.task_id, s.sample_id, s.completion, s.verdict_key, s.finish_reason, s.n_tokens, "
-            "s.mean_logprob, s.sum_logprob, v.status, v.passed, v.detail, v.duration_s, v.traceback "
+            "s.mean_logprob, s.sum_logprob, v.status, v.passed, v.detail, v.duration_s, v.traceback, "
+            "json_extract(s.data, '$.raw_text') AS raw_text "
             "FROM samples s LEFT JOIN verdicts v ON v.verdict_key = s.verdict_key "
             "LEFT JOIN problems p ON p.task_id = s.task_id "
             "ORDER BY COALESCE(p.position, 1e9), s.task_id, s.sample_id"

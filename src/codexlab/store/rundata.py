@@ -29,6 +29,7 @@ class SampleRecord:
     detail: str = ""
     traceback: str = ""
     duration_s: float = 0.0
+    raw_text: str | None = None  # what the model wrote before stop sequences or the sanitizer cut it
     line: int = 0  # its line in the samples file it was read from (0: read from the store)
     data: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)  # the whole JSONL record
 
@@ -101,6 +102,7 @@ def load_run(run_dir: str | Path) -> RunData:
                 detail=r["detail"] or "",
                 traceback=r["traceback"] or "",
                 duration_s=float(r["duration_s"] or 0.0),
+                raw_text=r["raw_text"],
             )
             for r in store.judged_samples()
         ]
