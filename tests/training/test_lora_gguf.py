@@ -142,3 +142,26 @@ def test_curate_sft_lora_on_a_gguf_writes_a_gguf(small_model_path: Path, tmp_pat
     from codexlab.generation.model_files import check_gguf
 
     check_gguf(out / "model.gguf")
+
+
+def test_a_tiny_fine_tune_ends_where_the_harness_ends(small_model_path: Path, tmp_path: Path) -> None:
+    """The default ending (next-def): after fine-tuning, llama.cpp's completion of a training prompt is cut by
+    the paper's '\\ndef' stop, right after the body, rather than running on or closing a fence."""
+    from codexlab import SamplingParams, load_generator
+    from codexlab.generation.types import PAPER_STOPS
+    from codexlab.problems import Problem
+    from codexlab.training.sft import finetune_hf
+
+    problems = [
+        Problem("T/0", 'def double(x):\n    """Twice x."""\n', "double", "    return 2 * x\n", ""),
+        Problem("T/1", 'def neg(x):\n    """Minus x."""\n', "neg", "    return -x\n", ""),
+    ]
+    out = tmp_path / "sft"
+    report = finetune_hf(small_model_path, problems, out, steps=30, lr=5e-3, batch_size=2, max_len=64, lora_rank=8)
+    assert report["ending"] == "next-def"
+    with load_generator(str(out / "model.gguf"), n_ctx=256, n_threads=2) as gen:
+        params = SamplingParams(temperature=0.0, max_tokens=48, stop=PAPER_STOPS)
+        sample = next(iter(gen.generate(problems[0].prompt, params)))
+    assert sample.finish_reason == "stop"
+    assert sample.raw_text is not None and sample.raw_text[len(sample.completion) :].startswith("\ndef")
+    assert sample.completion.strip() == "return 2 * x"
