@@ -3,6 +3,7 @@ reference solutions (the real MBPP+ file) and from only the passing samples of a
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 from codexlab.curation.completion_targets import completion_problem, description, from_run, reference_targets
@@ -22,6 +23,7 @@ MBPP_STYLE = Problem(
     "def div_sum(n):\n    return 1 + sum(i + (n // i if i * i != n else 0)"
     " for i in range(2, math.isqrt(n) + 1) if n % i == 0)\n\n"
     "def amicable_sum(limit):\n    '''the sum, over amicable pairs'''\n"
+    "    # a is amicable when the divisor sum of its divisor sum is a again\n"
     "    found = [a for a in range(2, limit + 1) if div_sum(a) != a and div_sum(div_sum(a)) == a]\n"
     "    return reduce(lambda x, y: x + y, found, 0)\n\n"
     "assert amicable_sum(300) == 504\nprint('ok')\n",
@@ -41,6 +43,8 @@ def test_helpers_and_imports_move_into_the_body_and_module_tests_are_dropped() -
     assert made.prompt.startswith("def amicable_sum(limit):\n")
     assert "Write a function to sum all amicable numbers" in made.prompt
     assert "the sum, over amicable pairs" not in made.canonical_solution  # its own docstring: the prompt's
+    # the body as written: its comments are how the model reasons, so they stay
+    assert "    # a is amicable when" in made.canonical_solution
     assert "print(" not in made.canonical_solution and "assert" not in made.canonical_solution
     # every line of the target is indented: the paper's stop sequences leave it whole
     assert not truncate_at_stop(made.canonical_solution, PAPER_STOPS)[1]
@@ -63,7 +67,9 @@ def test_every_real_mbpp_plus_reference_becomes_an_uncuttable_body() -> None:
     targets = reference_targets(problems)
     assert list(targets) == list(problems)
     for t, made in targets.items():
-        compile(made.prompt + made.canonical_solution, t, "exec")
+        with warnings.catch_warnings():  # (some references have invalid escapes, a warning only)
+            warnings.simplefilter("ignore")
+            compile(made.prompt + made.canonical_solution, t, "exec")
         assert not truncate_at_stop(made.canonical_solution, PAPER_STOPS)[1], t
         assert description(problems[t]).splitlines()[0] in made.prompt
     # Mbpp/123's reference calls a module-level helper; its target defines it inside and gives the same sums

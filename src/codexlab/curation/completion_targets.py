@@ -5,7 +5,9 @@ sequences ('\\ndef', '\\nclass', '\\nif', ...). A solution that leans on a modul
 function therefore fails there: the helper after the function is cut off, the import never written. So the
 target taught here is the body made self-contained: the solution's imports and module-level helpers
 (functions, classes, constants) are moved into the body's top, its own docstring dropped, and module-level
-test code (asserts, prints, `if __name__`) left out. The prompt is the solution's own signature with the
+test code (asserts, prints, `if __name__`) left out. The body keeps its text and comments: a model's comments
+are part of how it works a problem out, and bodies rewritten by `ast.unparse` (no comments) taught the
+default model to stop writing them (docs/curation.md). The prompt is the solution's own signature with the
 problem's description as the docstring, as HumanEval writes it.
 
 Targets come from the reference solutions (the paper's Codex-S) or from the model's own passing samples
@@ -34,7 +36,10 @@ def description(problem: Problem) -> str:
         if text.startswith(quote) and text.endswith(quote) and len(text) > 6:
             return textwrap.dedent(text[3:-3]).strip()
     try:
-        for node in ast.walk(ast.parse(problem.prompt + "\n    pass\n")):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(problem.prompt + "\n    pass\n")
+        for node in ast.walk(tree):
             if isinstance(node, ast.FunctionDef) and node.name == problem.entry_point:
                 return (ast.get_docstring(node) or "").strip()
     except SyntaxError:
@@ -68,8 +73,36 @@ def completion_problem(problem: Problem, solution: str, task_id: str | None = No
     signature = ast.unparse(header).splitlines()[0]
     doc = textwrap.indent(description(problem), "    ").lstrip()
     prompt = f'{signature}\n    """ {doc}\n    """\n'
-    target = "".join(textwrap.indent(ast.unparse(node), "    ") + "\n" for node in imports + helpers + body)
+    lines = solution.splitlines()
+    parts = [_source(lines, node) for node in imports + helpers]
+    # the body as written, comments included (a model's comments are part of how it reasons; ast.unparse would
+    # drop them, and a fine-tune on comment-free bodies taught the default model to stop writing them)
+    start = body[0].lineno
+    while start - 1 > fn.lineno and lines[start - 2].strip().startswith("#"):
+        start -= 1  # the comments just above the first statement belong to it
+    written = textwrap.dedent("\n".join(lines[start - 1 : fn.end_lineno]))
+    parts.append(written if body[0].lineno > fn.lineno else "\n".join(ast.unparse(n) for n in body))
+    target = "".join(textwrap.indent(part.rstrip() + "\n", "    ", lambda line: bool(line.strip())) for part in parts)
+    if not _compiles(prompt + target):  # text that dedent cannot move (a string spanning lines): as ast writes it
+        target = "".join(textwrap.indent(ast.unparse(node), "    ") + "\n" for node in imports + helpers + body)
     return Problem(task_id or problem.task_id, prompt, problem.entry_point, target, problem.test)
+
+
+def _source(lines: list[str], node: ast.stmt) -> str:
+    """A top-level statement's own lines (decorators included), comments inside it kept."""
+    decorators = getattr(node, "decorator_list", [])
+    top = min([node.lineno, *(d.lineno for d in decorators)])
+    return "\n".join(lines[top - 1 : node.end_lineno or node.lineno])
+
+
+def _compiles(source: str) -> bool:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(source, "<target>", "exec")
+    except (SyntaxError, ValueError):
+        return False
+    return True
 
 
 def reference_targets(problems: ProblemSet, only: Iterable[str] | None = None) -> ProblemSet:
