@@ -165,12 +165,26 @@ def test_curate_sft_command_on_exported_checkpoint(
     assert (out / "config.json").exists()
 
 
-def test_curate_sft_rejects_a_missing_model_and_a_zero_rank(tiny_problems_file: Path, tmp_path: Path, capsys) -> None:
+def test_curate_sft_rejects_a_missing_model_and_a_negative_rank(
+    tiny_problems_file: Path, tmp_path: Path, capsys
+) -> None:
     from codexlab.cli.main import main
 
     base = ["curate", "sft", str(tiny_problems_file), "--out-dir", str(tmp_path / "o")]
     assert main([*base, "--init-from", str(tmp_path / "missing.gguf")]) == 2
     assert "no such checkpoint directory" in capsys.readouterr().err
-    assert main([*base, "--init-from", str(tmp_path), "--lora-rank", "0"]) == 2
-    assert "--lora-rank must be at least 1" in capsys.readouterr().err
+    assert main([*base, "--init-from", str(tmp_path), "--lora-rank", "-1"]) == 2
+    assert "--lora-rank must be 0 (full fine-tuning) or more" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def test_the_recipe_defaults_lora_on_gguf_full_otherwise_one_epoch() -> None:
+    from codexlab.training.sft import FULL_LR, LORA_LR, LORA_RANK, recipe
+
+    gguf = recipe("m.gguf", n_examples=10, batch_size=4)
+    assert (gguf.lora_rank, gguf.lora_alpha, gguf.lr, gguf.steps) == (LORA_RANK, 2.0 * LORA_RANK, LORA_LR, 3)
+    full = recipe("checkpoint-dir", n_examples=8, batch_size=4)
+    assert (full.lora_rank, full.lr, full.steps) == (None, FULL_LR, 2)
+    assert recipe("m.gguf", 8, 4, lora_rank=0).lora_rank is None  # 0 asks for full fine-tuning
+    given = recipe("m.gguf", 8, 4, lora_rank=4, lora_alpha=8.0, lr=1e-3, steps=7)
+    assert (given.lora_rank, given.lora_alpha, given.lr, given.steps) == (4, 8.0, 1e-3, 7)

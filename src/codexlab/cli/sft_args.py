@@ -28,9 +28,12 @@ def add_sft_parser(cmds: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "'smollm2-135m'); GGUF files are dequantized by transformers (needs the gguf package)",
     )
     sft.add_argument(
-        "--lora-rank", type=int, help="LoRA on the attention projections with this rank (default: full fine-tuning)"
+        "--lora-rank",
+        type=int,
+        help="LoRA on the attention projections with this rank (default: 16 for a GGUF model, which is written "
+        "back as a GGUF; full fine-tuning for a checkpoint directory; 0: full fine-tuning)",
     )
-    sft.add_argument("--lora-alpha", type=float, default=16.0, help="LoRA scale numerator (default 16)")
+    sft.add_argument("--lora-alpha", type=float, help="LoRA scale numerator (default: twice the rank)")
     sft.add_argument(
         "--ending",
         choices=ENDINGS,
@@ -40,8 +43,8 @@ def add_sft_parser(cmds: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "before it); none: nothing, so the model is not taught to stop",
     )
     sft.add_argument("--out-dir", type=Path, required=True, help="where to save the fine-tuned model")
-    sft.add_argument("--steps", type=int, default=20, help="optimizer steps (default 20)")
-    sft.add_argument("--lr", type=float, default=1e-5, help="AdamW learning rate (default 1e-5)")
+    sft.add_argument("--steps", type=int, help="optimizer steps (default: one epoch over the problems)")
+    sft.add_argument("--lr", type=float, help="AdamW learning rate (default 2e-4 with LoRA, 1e-5 for full fine-tuning)")
     sft.add_argument("--batch-size", type=int, default=4, help="examples per step (default 4)")
     sft.add_argument("--max-len", type=int, default=512, help="tokens per example (default 512)")
     sft.add_argument("--seed", type=int, default=0, help="shuffling seed (default 0)")
@@ -53,18 +56,21 @@ def cmd_sft(args: argparse.Namespace) -> int:
     from codexlab.cli.common import load_problems_arg
     from codexlab.generation.model_files import MODELS, resolve_model
     from codexlab.reports.progress import make_progress
-    from codexlab.training.sft import finetune_hf
+    from codexlab.training.sft import finetune_hf, recipe
 
     problems = load_problems_arg(args.problems)
-    if args.lora_rank is not None and args.lora_rank < 1:
-        raise CodexlabError("--lora-rank must be at least 1 (leave it out for full fine-tuning)")
+    if args.lora_rank is not None and args.lora_rank < 0:
+        raise CodexlabError("--lora-rank must be 0 (full fine-tuning) or more")
+    if args.steps is not None and args.steps < 1:
+        raise CodexlabError("--steps must be at least 1")
     init = str(resolve_model(args.init_from)) if args.init_from in MODELS else args.init_from
     if not Path(init).exists():
         raise CodexlabError(
             f"--init-from {init}: no such checkpoint directory, GGUF file or embedded model ({', '.join(MODELS)})"
         )
+    plan = recipe(init, len(problems), args.batch_size, args.lora_rank, args.lora_alpha, args.lr, args.steps)
     with make_progress(args.json) as progress:
-        task = progress.add_task("fine-tuning", total=args.steps, unit="step", extra="")
+        task = progress.add_task("fine-tuning", total=plan.steps, unit="step", extra="")
 
         def on_step(step: int, loss: float) -> None:
             progress.update(task, advance=1, extra=f"loss {loss:.3f}")
@@ -73,13 +79,13 @@ def cmd_sft(args: argparse.Namespace) -> int:
             init,
             list(problems.values()),
             args.out_dir,
-            args.steps,
-            args.lr,
+            plan.steps,
+            plan.lr,
             args.batch_size,
             args.max_len,
             args.seed,
-            args.lora_rank,
-            args.lora_alpha,
+            plan.lora_rank,
+            plan.lora_alpha,
             on_step,
             ending=args.ending,
         )

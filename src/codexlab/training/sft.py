@@ -94,6 +94,42 @@ def masked_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     return F.cross_entropy(logits.float().reshape(-1, logits.size(-1)), targets.reshape(-1), ignore_index=IGNORE_INDEX)
 
 
+# The Codex-S recipe's defaults, measured on the default model (docs/curation.md): LoRA of rank 16 (alpha 32) on a
+# GGUF model, full fine-tuning otherwise; AdamW at 2e-4 for LoRA, 1e-5 for full fine-tuning; one epoch.
+LORA_RANK = 16
+LORA_LR, FULL_LR = 2e-4, 1e-5
+
+
+@dataclass(frozen=True)
+class Recipe:
+    lora_rank: int | None  # None: full fine-tuning
+    lora_alpha: float
+    lr: float
+    steps: int
+
+
+def recipe(
+    init_from: str | Path,
+    n_examples: int,
+    batch_size: int,
+    lora_rank: int | None = None,
+    lora_alpha: float | None = None,
+    lr: float | None = None,
+    steps: int | None = None,
+) -> Recipe:
+    """The settings to train with: what the caller gave, the recipe's defaults for the rest (`lora_rank=0` asks
+    for full fine-tuning of a GGUF model)."""
+    if lora_rank is None:
+        lora_rank = LORA_RANK if Path(init_from).suffix == ".gguf" else 0
+    rank = lora_rank or None
+    return Recipe(
+        lora_rank=rank,
+        lora_alpha=lora_alpha if lora_alpha is not None else 2.0 * (rank or LORA_RANK),
+        lr=lr if lr is not None else (LORA_LR if rank else FULL_LR),
+        steps=steps if steps is not None else max(1, math.ceil(n_examples / batch_size)),
+    )
+
+
 @dataclass
 class SFTResult:
     steps: int
