@@ -163,6 +163,7 @@ def test_curate_sft_command_on_exported_checkpoint(
     report = json.loads((out / "sft.json").read_text())
     assert report["problems"] == 2 and report["steps"] == 3 and len(report["losses"]) == 3
     assert (out / "config.json").exists()
+    assert (out / "loss.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_curate_sft_rejects_a_missing_model_and_a_negative_rank(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from codexlab.cli.common import emit_json
 from codexlab.errors import CodexlabError
@@ -89,6 +90,7 @@ def cmd_sft(args: argparse.Namespace) -> int:
             on_step,
             ending=args.ending,
         )
+    report["loss_plot"] = str(plot_losses(report, args.out_dir / "loss.png"))
     if args.json:
         emit_json(report)
     else:
@@ -96,5 +98,22 @@ def cmd_sft(args: argparse.Namespace) -> int:
             f"fine-tuned on {report['problems']} problems for {report['steps']} steps in {report['seconds']}s; "
             f"solution-token loss {report['solution_loss_before']} -> {report['solution_loss_after']}"
         )
-        print(f"model: {report['saved']}")
+        print(f"model: {report['saved']}; loss curve: {report['loss_plot']}")
     return 0
+
+
+def plot_losses(report: dict[str, Any], path: Path) -> Path:
+    """Each step's solution-token loss, with the loss over all examples before and after."""
+    from codexlab.analyses.common import pyplot, save
+
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    losses = report["losses"]
+    ax.plot(range(1, len(losses) + 1), losses, lw=1, label="batch loss")
+    ax.axhline(report["solution_loss_before"], color="tab:red", ls="--", lw=1, label="all examples, before")
+    ax.axhline(report["solution_loss_after"], color="tab:green", ls="--", lw=1, label="all examples, after")
+    ax.set_xlabel("step")
+    ax.set_ylabel("solution-token loss")
+    ax.set_title(f"{report['method']}, lr {report['lr']}, {report['problems']} examples", fontsize=9)
+    ax.legend(fontsize=8)
+    return save(fig, path)
