@@ -49,7 +49,8 @@ def description(problem: Problem) -> str:
 
 def completion_problem(problem: Problem, solution: str, task_id: str | None = None) -> Problem | None:
     """`problem` rewritten as a completion example whose target is `solution`'s entry point made
-    self-contained (module docstring above); None where the solution does not parse or has no such function."""
+    self-contained (see the module's docstring); None where the solution does not parse or has no such
+    function."""
     try:
         with warnings.catch_warnings():  # (model code: an invalid escape is its problem, not a warning here)
             warnings.simplefilter("ignore")
