@@ -7,13 +7,13 @@ import warnings
 from pathlib import Path
 
 import pytest
+from runfactory import make_run
 
 from codexlab.curation.completion_targets import completion_problem, description, from_run, reference_targets
 from codexlab.generation.stops import truncate_at_stop
 from codexlab.generation.types import PAPER_STOPS
 from codexlab.problems import Problem, ProblemSet
 from codexlab.problems.evalplus import read_evalplus
-from tests.runfactory import make_run
 
 MBPP_PLUS = Path(__file__).resolve().parents[3] / "shared" / "data" / "evalplus" / "MbppPlus.jsonl.gz"
 
