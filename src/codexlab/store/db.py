@@ -195,11 +195,13 @@ class RunStore:
         return out
 
     def judged_samples(self) -> Iterator[sqlite3.Row]:
-        """Samples joined with their verdicts (verdict columns NULL where not judged yet)."""
+        """Samples joined with their verdicts (verdict columns NULL where not judged yet); `raw_text` is the JSON
+        text of the record's raw text (json_extract would decode a lone surrogate into text SQLite cannot give
+        back)."""
         yield from self.db.execute(
             "SELECT s.task_id, s.sample_id, s.completion, s.verdict_key, s.finish_reason, s.n_tokens, "
             "s.mean_logprob, s.sum_logprob, v.status, v.passed, v.detail, v.duration_s, v.traceback, "
-            "json_extract(s.data, '$.raw_text') AS raw_text "
+            "s.data -> '$.raw_text' AS raw_text "  # JSON text: a lone surrogate stays an escape
             "FROM samples s LEFT JOIN verdicts v ON v.verdict_key = s.verdict_key "
             "LEFT JOIN problems p ON p.task_id = s.task_id "
             "ORDER BY COALESCE(p.position, 1e9), s.task_id, s.sample_id"

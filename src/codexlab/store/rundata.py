@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,7 +103,7 @@ def load_run(run_dir: str | Path) -> RunData:
                 detail=r["detail"] or "",
                 traceback=r["traceback"] or "",
                 duration_s=float(r["duration_s"] or 0.0),
-                raw_text=r["raw_text"],
+                raw_text=json.loads(r["raw_text"]) if r["raw_text"] is not None else None,
             )
             for r in store.judged_samples()
         ]
