@@ -105,3 +105,23 @@ def test_rejection_sampled_targets_come_only_from_passing_samples(tmp_path: Path
     assert list(targets) == ["T/amicable"]  # T/sq's one sample failed; a duplicate passing sample counts once
     assert "return 504\n" not in targets["T/amicable"].canonical_solution
     assert "import math" in targets["T/amicable"].canonical_solution
+
+
+def test_the_targets_command_writes_training_and_held_out_files(tmp_path: Path) -> None:
+    import json
+
+    from codexlab.cli.main import main
+
+    square = Problem("T/sq", '"""\nSquare x.\n"""\n', "sq", "def sq(x):\n    return x * x\n", "")
+    rows = [MBPP_STYLE.to_dict(), square.to_dict()]
+    problems = tmp_path / "problems.jsonl"
+    problems.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = tmp_path / "train.jsonl"
+    assert main(["curate", "targets", str(problems), "--out", str(out), "--hold-out-every", "2", "--json"]) == 0
+    train = [json.loads(line) for line in out.read_text().splitlines()]
+    held = [json.loads(line) for line in (tmp_path / "train.jsonl.heldout.jsonl").read_text().splitlines()]
+    assert [r["task_id"] for r in train] == ["T/amicable"] and [r["task_id"] for r in held] == ["T/sq"]
+    assert held[0]["prompt"].startswith("def sq(x):") and held[0]["canonical_solution"] == "    return x * x\n"
+    report = json.loads((tmp_path / "train.jsonl.targets.json").read_text())
+    assert report["problems"] == 2 and report["targets"] == 1 and report["held_out"] == 1
+    assert main(["curate", "targets", str(problems), "--out", str(out), "--solutions", "own"]) == 2
