@@ -14,6 +14,7 @@ from codexlab.generation.stops import truncate_at_stop
 from codexlab.generation.types import PAPER_STOPS
 from codexlab.problems import Problem, ProblemSet
 from codexlab.problems.evalplus import read_evalplus
+from codexlab.store import load_run
 
 MBPP_PLUS = Path(__file__).resolve().parents[3] / "shared" / "data" / "evalplus" / "MbppPlus.jsonl.gz"
 
@@ -101,7 +102,7 @@ def test_rejection_sampled_targets_come_only_from_passing_samples(tmp_path: Path
         {"T/amicable": [wrong, right, right], "T/sq": ["def sq(x):\n    return x + x\n"]},
         problems=problems,
     )
-    targets = from_run(problems, [run], per_problem=2)
+    targets = from_run(problems, [load_run(run)], per_problem=2)
     assert list(targets) == ["T/amicable"]  # T/sq's one sample failed; a duplicate passing sample counts once
     assert "return 504\n" not in targets["T/amicable"].canonical_solution
     assert "import math" in targets["T/amicable"].canonical_solution

@@ -167,33 +167,32 @@ def cmd_decontaminate(args: argparse.Namespace) -> int:
 def cmd_targets(args: argparse.Namespace) -> int:
     import json
 
-    from codexlab.curation.completion_targets import from_run, reference_targets, solved_in
+    from codexlab.curation.completion_targets import from_run, hold_out, reference_targets, solved_in
     from codexlab.curation.sample_eval import write_problems
+    from codexlab.store.rundata import load_run
 
-    problems = _problem_set(args.problems)
-    runs = args.run or []
-    if args.solutions == "own" and not runs:
+    everything = _problem_set(args.problems)
+    if args.solutions == "own" and not args.run:
         raise CodexlabError("--solutions own takes the passing samples of a judged run: give --run RUN_DIR")
     if args.per_problem < 1:
         raise CodexlabError("--per-problem must be at least 1")
     if args.hold_out_every < 0:
         raise CodexlabError("--hold-out-every must be 0 (none) or more")
-    ids = list(problems)
-    held = ids[args.hold_out_every - 1 :: args.hold_out_every] if args.hold_out_every else []
+    runs = [load_run(d) for d in args.run or []]
+    problems, held = hold_out(everything, args.hold_out_every)
     heldout_path = args.out.with_name(args.out.name + ".heldout.jsonl")
     if held:
-        write_problems(heldout_path, reference_targets(problems, held))
-        problems = problems.subset([t for t in ids if t not in set(held)])
-    solved = solved_in(runs) & set(problems) if runs else None
+        write_problems(heldout_path, reference_targets(held))
+    solved = solved_in(problems, runs) if runs else None
     if args.solutions == "own":
         targets = from_run(problems, runs, args.per_problem)
     else:
-        targets = reference_targets(problems, solved)
+        targets = reference_targets(solved if solved is not None else problems)
     write_problems(args.out, targets)
     report = {
-        "problems": len(problems) + len(held),
+        "problems": len(everything),
         "solved_in_runs": None if solved is None else len(solved),
-        "runs": [str(r) for r in runs],
+        "runs": [str(r) for r in args.run or []],
         "solutions": args.solutions,
         "problems_with_targets": len({t.split("#")[0] for t in targets}),
         "targets": len(targets),

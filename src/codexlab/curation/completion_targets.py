@@ -21,9 +21,10 @@ import copy
 import textwrap
 import warnings
 from collections.abc import Iterable
-from pathlib import Path
 
+from codexlab.curation.filter import keep_solved
 from codexlab.problems.types import Problem, ProblemSet
+from codexlab.store.rundata import RunData
 
 HELPERS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Assign, ast.AnnAssign)
 
@@ -118,14 +119,12 @@ def reference_targets(problems: ProblemSet, only: Iterable[str] | None = None) -
     return ProblemSet(f"{problems.name}-completion", out)
 
 
-def from_run(problems: ProblemSet, run_dirs: Iterable[str | Path], per_problem: int = 1) -> ProblemSet:
+def from_run(problems: ProblemSet, runs: Iterable[RunData], per_problem: int = 1) -> ProblemSet:
     """Rejection sampling: each problem's passing samples in the judged runs (at most `per_problem` distinct
     targets, in run then sample order) as targets; failing and unjudged samples are never used."""
-    from codexlab.store.rundata import load_run
-
     targets: dict[str, list[Problem]] = {}
-    for run_dir in run_dirs:
-        for s in load_run(run_dir).samples:
+    for run in runs:
+        for s in run.samples:
             problem = problems.get(s.task_id)
             have = targets.setdefault(s.task_id, [])
             if problem is None or not s.passed or len(have) >= per_problem:
@@ -136,9 +135,18 @@ def from_run(problems: ProblemSet, run_dirs: Iterable[str | Path], per_problem: 
     return ProblemSet(f"{problems.name}-own", [c for t in problems if t in targets for c in targets[t]])
 
 
-def solved_in(run_dirs: Iterable[str | Path]) -> set[str]:
-    """The task_ids with at least one passing sample in the judged runs (the paper's filter, from samples
-    already drawn)."""
-    from codexlab.store.rundata import load_run
+def solved_in(problems: ProblemSet, runs: Iterable[RunData]) -> ProblemSet:
+    """The problems with a passing sample in the judged runs: the paper's filter (`filter.keep_solved`), on
+    samples already drawn."""
+    outcomes: dict[str, list[bool]] = {}
+    for run in runs:
+        for task_id, passed in run.outcomes().items():
+            outcomes.setdefault(task_id, []).extend(passed)
+    return keep_solved(problems, outcomes, max((len(v) for v in outcomes.values()), default=0)).kept
 
-    return {s.task_id for run_dir in run_dirs for s in load_run(run_dir).samples if s.passed}
+
+def hold_out(problems: ProblemSet, every: int) -> tuple[ProblemSet, ProblemSet]:
+    """(training problems, every `every`-th problem held out to choose settings on); `every` 0 holds none."""
+    ids = list(problems)
+    held = set(ids[every - 1 :: every]) if every else set()
+    return problems.subset([t for t in ids if t not in held]), problems.subset([t for t in ids if t in held])
