@@ -106,6 +106,9 @@ def test_curate_sft_lora_on_a_gguf_writes_a_gguf(small_model_path: Path, tmp_pat
         },
     ]
     problems.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    held_out = tmp_path / "heldout.jsonl"
+    triple = {**rows[0], "task_id": "T/2", "prompt": 'def triple(x):\n    """Thrice x."""\n', "entry_point": "triple"}
+    held_out.write_text(json.dumps({**triple, "canonical_solution": "    return 3 * x\n"}) + "\n")
     out = tmp_path / "sft"
     assert (
         main(
@@ -129,6 +132,8 @@ def test_curate_sft_lora_on_a_gguf_writes_a_gguf(small_model_path: Path, tmp_pat
                 "1e-2",
                 "--ending",
                 "none",
+                "--held-out",
+                str(held_out),
                 "--json",
             ]
         )
@@ -138,6 +143,8 @@ def test_curate_sft_lora_on_a_gguf_writes_a_gguf(small_model_path: Path, tmp_pat
     assert report["method"].startswith("lora r=4") and report["saved"] == str(out / "model.gguf")
     assert report["ending"] == "none"
     assert report["solution_loss_after"] < report["solution_loss_before"]
+    assert report["held_out_problems"] == 1
+    assert 0 < report["held_out_loss_before"] < 100 and 0 < report["held_out_loss_after"] < 100
     assert 0 < report["trainable_parameters"] < 1_000_000
     from codexlab.generation.model_files import check_gguf
 

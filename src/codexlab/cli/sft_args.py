@@ -43,6 +43,12 @@ def add_sft_parser(cmds: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "sequence '\\ndef' cuts; eos: the end-of-text token (an instruct model learns to close a code fence "
         "before it); none: nothing, so the model is not taught to stop",
     )
+    sft.add_argument(
+        "--held-out",
+        metavar="PROBLEMS",
+        help="problems never trained on (e.g. the <out>.heldout.jsonl of `curate targets --hold-out-every`): "
+        "their solution-token loss before and after goes into sft.json and loss.png, to choose settings on",
+    )
     sft.add_argument("--out-dir", type=Path, required=True, help="where to save the fine-tuned model")
     sft.add_argument("--steps", type=int, help="optimizer steps (default: one epoch over the problems)")
     sft.add_argument("--lr", type=float, help="AdamW learning rate (default 2e-4 with LoRA, 1e-5 for full fine-tuning)")
@@ -60,6 +66,7 @@ def cmd_sft(args: argparse.Namespace) -> int:
     from codexlab.training.sft import finetune_hf, recipe
 
     problems = load_problems_arg(args.problems)
+    held_out = list(load_problems_arg(args.held_out).values()) if args.held_out else []
     if args.lora_rank is not None and args.lora_rank < 0:
         raise CodexlabError("--lora-rank must be 0 (full fine-tuning) or more")
     if args.steps is not None and args.steps < 1:
@@ -89,6 +96,7 @@ def cmd_sft(args: argparse.Namespace) -> int:
             plan.lora_alpha,
             on_step,
             ending=args.ending,
+            held_out=held_out,
         )
     report["loss_plot"] = str(plot_losses(report, args.out_dir / "loss.png"))
     if args.json:
@@ -98,12 +106,17 @@ def cmd_sft(args: argparse.Namespace) -> int:
             f"fine-tuned on {report['problems']} problems for {report['steps']} steps in {report['seconds']}s; "
             f"solution-token loss {report['solution_loss_before']} -> {report['solution_loss_after']}"
         )
+        if report["held_out_problems"]:
+            print(
+                f"held-out loss ({report['held_out_problems']} problems) "
+                f"{report['held_out_loss_before']} -> {report['held_out_loss_after']}"
+            )
         print(f"model: {report['saved']}; loss curve: {report['loss_plot']}")
     return 0
 
 
 def plot_losses(report: dict[str, Any], path: Path) -> Path:
-    """Each step's solution-token loss, with the loss over all examples before and after."""
+    """Each step's solution-token loss, with the loss over all examples (and the held-out ones) before and after."""
     from codexlab.analyses.common import pyplot, save
 
     plt = pyplot()
@@ -112,6 +125,9 @@ def plot_losses(report: dict[str, Any], path: Path) -> Path:
     ax.plot(range(1, len(losses) + 1), losses, lw=1, label="batch loss")
     ax.axhline(report["solution_loss_before"], color="tab:red", ls="--", lw=1, label="all examples, before")
     ax.axhline(report["solution_loss_after"], color="tab:green", ls="--", lw=1, label="all examples, after")
+    if report.get("held_out_problems"):
+        ax.axhline(report["held_out_loss_before"], color="tab:red", ls=":", lw=1, label="held out, before")
+        ax.axhline(report["held_out_loss_after"], color="tab:green", ls=":", lw=1, label="held out, after")
     ax.set_xlabel("step")
     ax.set_ylabel("solution-token loss")
     ax.set_title(f"{report['method']}, lr {report['lr']}, {report['problems']} examples", fontsize=9)

@@ -214,11 +214,13 @@ def finetune_hf(
     lora_alpha: float = 16.0,
     on_step: Callable[[int, float], None] | None = None,
     ending: str = "next-def",
+    held_out: Sequence[Problem] = (),
 ) -> dict[str, Any]:
     """Fine-tune a transformers causal LM (a checkpoint directory or .gguf) on problems' solutions and save it.
 
     Full fine-tuning by default; with `lora_rank`, LoRA on the attention projections (merged afterwards).
-    `ending` is how each target ends (ENDINGS above).
+    `ending` is how each target ends (ENDINGS above). `held_out` problems (never trained on) get the same
+    solution-token loss before and after: the cheap signal on which to choose learning rate and steps.
     A checkpoint directory gives out_dir/ (model + tokenizer, loadable with `--backend transformers`); a .gguf
     gives out_dir/model.gguf, the base file with the changed matrices written in (LoRA only: a full fine-tune
     of a GGUF is saved as a transformers checkpoint). Both write out_dir/sft.json.
@@ -240,11 +242,14 @@ def finetune_hf(
 
     pad_id = tok.pad_token_id if tok.pad_token_id is not None else (tok.eos_token_id or 0)
     examples = [problem_example(p, encode, max_len, tok.eos_token_id, ending) for p in problems]
+    unseen = [problem_example(p, encode, max_len, tok.eos_token_id, ending) for p in held_out]
     before = solution_loss(model, examples, pad_id)
+    unseen_before = solution_loss(model, unseen, pad_id) if unseen else None
     wrapped = add_lora(model.model, ATTENTION_PROJECTIONS, lora_rank, lora_alpha) if lora_rank else None
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
     result = train_sft(model, examples, steps, lr, batch_size, pad_id, seed, on_step)
     after = solution_loss(model, examples, pad_id)
+    unseen_after = solution_loss(model, unseen, pad_id) if unseen else None
     out_dir.mkdir(parents=True, exist_ok=True)
     deltas = merge_lora(model.model, wrapped) if wrapped is not None else {}
     if deltas and path.suffix == ".gguf":
@@ -265,6 +270,9 @@ def finetune_hf(
         "saved": str(saved),
         "solution_loss_before": round(before, 5),
         "solution_loss_after": round(after, 5),
+        "held_out_problems": len(unseen),
+        "held_out_loss_before": None if unseen_before is None else round(unseen_before, 5),
+        "held_out_loss_after": None if unseen_after is None else round(unseen_after, 5),
         **result.to_dict(),
     }
     (out_dir / "sft.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
