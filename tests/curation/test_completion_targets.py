@@ -118,11 +118,27 @@ def test_the_targets_command_writes_training_and_held_out_files(tmp_path: Path) 
     problems = tmp_path / "problems.jsonl"
     problems.write_text("".join(json.dumps(r) + "\n" for r in rows))
     out = tmp_path / "train.jsonl"
-    assert main(["curate", "targets", str(problems), "--out", str(out), "--hold-out-every", "2", "--json"]) == 0
+    assert (
+        main(
+            [
+                "curate",
+                "targets",
+                str(problems),
+                "--out",
+                str(out),
+                "--solutions",
+                "reference",
+                "--hold-out-every",
+                "2",
+                "--json",
+            ]
+        )
+        == 0
+    )
     train = [json.loads(line) for line in out.read_text().splitlines()]
     held = [json.loads(line) for line in (tmp_path / "train.jsonl.heldout.jsonl").read_text().splitlines()]
     assert [r["task_id"] for r in train] == ["T/amicable"] and [r["task_id"] for r in held] == ["T/sq"]
     assert held[0]["prompt"].startswith("def sq(x):") and held[0]["canonical_solution"] == "    return x * x\n"
     report = json.loads((tmp_path / "train.jsonl.targets.json").read_text())
     assert report["problems"] == 2 and report["targets"] == 1 and report["held_out"] == 1
-    assert main(["curate", "targets", str(problems), "--out", str(out), "--solutions", "own"]) == 2
+    assert main(["curate", "targets", str(problems), "--out", str(out)]) == 2  # own, the default, needs --run

@@ -166,7 +166,7 @@ def test_curate_sft_command_on_exported_checkpoint(
     assert (out / "loss.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_curate_sft_rejects_a_missing_model_and_a_negative_rank(
+def test_curate_sft_rejects_a_missing_model_a_negative_rank_and_trained_held_out(
     tiny_problems_file: Path, tmp_path: Path, capsys
 ) -> None:
     from codexlab.cli.main import main
@@ -176,6 +176,10 @@ def test_curate_sft_rejects_a_missing_model_and_a_negative_rank(
     assert "no such checkpoint directory" in capsys.readouterr().err
     assert main([*base, "--init-from", str(tmp_path), "--lora-rank", "-1"]) == 2
     assert "--lora-rank must be 0 (full fine-tuning) or more" in capsys.readouterr().err
+    assert main([*base, "--init-from", str(tmp_path), "--held-out", str(tiny_problems_file)]) == 2
+    assert "2 held-out problems are also trained on" in capsys.readouterr().err  # refused before the model loads
+    assert main([*base, "--init-from", str(tmp_path), "--held-out", str(tmp_path / "gone.jsonl")]) == 2
+    assert f"{tmp_path / 'gone.jsonl'}: no such problems file" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
 
 

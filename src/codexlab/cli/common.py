@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from codexlab.errors import CodexlabError
+from codexlab.errors import CodexlabError, InputError
 from codexlab.execution import Executor, Limits
 from codexlab.generation.types import PAPER_STOPS, SamplingParams
 from codexlab.problems import ProblemSet, load_problems
@@ -30,7 +30,12 @@ def add_problem_args(p: argparse.ArgumentParser) -> None:
 
 def load_problems_arg(spec: str) -> ProblemSet:
     """A problems file if `spec` is an existing path, else a named dataset (e.g. humaneval)."""
-    return load_problems(problems_file=spec) if Path(spec).exists() else load_problems(spec)
+    path = Path(spec)
+    if path.exists():
+        return load_problems(problems_file=spec)
+    if "/" in spec or path.suffix in (".jsonl", ".json", ".gz"):
+        raise InputError(spec, "no such problems file")
+    return load_problems(spec)
 
 
 def load_problem_args(args: argparse.Namespace) -> ProblemSet:

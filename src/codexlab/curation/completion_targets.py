@@ -26,6 +26,10 @@ from codexlab.curation.filter import keep_solved
 from codexlab.problems.types import Problem, ProblemSet
 from codexlab.store.rundata import RunData
 
+# Distinct passing samples taken per problem with `from_run`: two (one greedy, one sampled) is the measured
+# Codex-S recipe (docs/curation.md); more would weight the easy problems, which every sample solves.
+OWN_TARGETS_PER_PROBLEM = 2
+
 HELPERS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Assign, ast.AnnAssign)
 
 
@@ -119,7 +123,7 @@ def reference_targets(problems: ProblemSet, only: Iterable[str] | None = None) -
     return ProblemSet(f"{problems.name}-completion", out)
 
 
-def from_run(problems: ProblemSet, runs: Iterable[RunData], per_problem: int = 1) -> ProblemSet:
+def from_run(problems: ProblemSet, runs: Iterable[RunData], per_problem: int = OWN_TARGETS_PER_PROBLEM) -> ProblemSet:
     """Rejection sampling: each problem's passing samples in the judged runs (at most `per_problem` distinct
     targets, in run then sample order) as targets; failing and unjudged samples are never used."""
     targets: dict[str, list[Problem]] = {}

@@ -23,6 +23,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from codexlab.errors import CodexlabError
 from codexlab.problems.types import Problem
 from codexlab.training.endings import ENDINGS, NEXT_DEF
 
@@ -225,6 +226,12 @@ def finetune_hf(
     gives out_dir/model.gguf, the base file with the changed matrices written in (LoRA only: a full fine-tune
     of a GGUF is saved as a transformers checkpoint). Both write out_dir/sft.json.
     """
+    trained_prompts = {p.prompt for p in problems}
+    if seen := [p.task_id for p in held_out if p.prompt in trained_prompts]:
+        raise CodexlabError(
+            f"{len(seen)} held-out problems are also trained on (the same prompt), e.g. {seen[0]}: "
+            "their loss would say nothing about unseen problems"
+        )
     from transformers import AutoTokenizer
 
     from codexlab.training.hf import export_hf, load_hf_model
