@@ -144,6 +144,8 @@ def test_a_pool_whose_workers_retired_starts_afresh_after_close(monkeypatch, tmp
     assert "sandbox worker broken" in broken.detail
     ex.close()
     monkeypatch.setattr(executor_mod.judge_mod, "spawn_command", real)
-    with ex:
+    with ex, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RuntimeWarning)
         ((_, verdict),) = list(ex.map([job("b", HONEST)]))
     assert verdict.passed, verdict
+    assert not [w for w in caught if "retired" in str(w.message)]  # the old pool's notice stays with it

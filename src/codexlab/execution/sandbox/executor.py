@@ -204,7 +204,8 @@ class SandboxExecutor(Executor):
                 stacklevel=2,
             )
         for i in range(self.workers):
-            t = threading.Thread(target=self._work, args=(first if i == 0 else None,), daemon=True)
+            judge = first if i == 0 else None
+            t = threading.Thread(target=self._work, args=(judge, self._tasks, self._results), daemon=True)
             t.start()
             self._threads.append(t)
 
@@ -247,22 +248,30 @@ class SandboxExecutor(Executor):
         detail = f"sandbox worker broken: failed twice in a row and on a trusted sample too: {check.detail or first}"
         return Verdict(Status.ERROR, detail[:1000], isolation=self.isolation), judge, True
 
-    def _work(self, judge: _JudgeProcess | None) -> None:
+    def _work(
+        self,
+        judge: _JudgeProcess | None,
+        tasks: queue.Queue[tuple[int, ExecutionJob] | None],
+        results: queue.Queue[tuple[int, Verdict]],
+    ) -> None:
+        """One worker, bound to its pool's queues: one still busy when close() gave up waiting cannot take or
+        answer the next pool's jobs."""
         while True:
-            task = self._tasks.get()
+            task = tasks.get()
             if task is None:
                 if judge is not None:
                     judge.close()
                 return
             job_id, job = task
             verdict, judge, broken = self._judge_job(judge, job_id, job)
-            self._results.put((job_id, verdict))
+            results.put((job_id, verdict))
             if broken:
                 if judge is not None:
                     judge.kill()
-                with self._lock:
-                    self._retired += 1
-                self._results.put((_RETIRED, verdict))
+                if results is self._results:
+                    with self._lock:
+                        self._retired += 1
+                results.put((_RETIRED, verdict))
                 return
 
     def map(self, jobs: Iterable[ExecutionJob]) -> Iterator[tuple[str, Verdict]]:
@@ -326,3 +335,7 @@ class SandboxExecutor(Executor):
             t.join(timeout=30)
         self._threads = []
         self._retired = 0
+        # Fresh queues: what is left belongs to the pool that ended (jobs no worker took, verdicts and
+        # retirement notices nobody collected) and must not reach the next one.
+        self._tasks = queue.Queue()
+        self._results = queue.Queue()
