@@ -178,8 +178,9 @@ def test_curate_sft_rejects_a_missing_model_a_negative_rank_and_trained_held_out
     assert "--lora-rank must be 0 (full fine-tuning) or more" in capsys.readouterr().err
     assert main([*base, "--init-from", str(tmp_path), "--held-out", str(tiny_problems_file)]) == 2
     assert "2 held-out problems are also trained on" in capsys.readouterr().err  # refused before the model loads
-    assert main([*base, "--init-from", str(tmp_path), "--held-out", str(tmp_path / "gone.jsonl")]) == 2
-    assert f"{tmp_path / 'gone.jsonl'}: no such problems file" in capsys.readouterr().err
+    for gone in ("gone.jsonl", "gone"):
+        assert main([*base, "--init-from", str(tmp_path), "--held-out", str(tmp_path / gone)]) == 2
+        assert f"{tmp_path / gone}: no such problems file, nor a dataset name" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
 
 
@@ -193,3 +194,16 @@ def test_the_recipe_defaults_lora_on_gguf_full_otherwise_one_epoch() -> None:
     assert recipe("m.gguf", 8, 4, lora_rank=0).lora_rank is None  # 0 asks for full fine-tuning
     given = recipe("m.gguf", 8, 4, lora_rank=4, lora_alpha=8.0, lr=1e-3, steps=7)
     assert (given.lora_rank, given.lora_alpha, given.lr, given.steps) == (4, 8.0, 1e-3, 7)
+
+
+def test_held_out_problems_that_are_trained_on_are_refused() -> None:
+    from codexlab.errors import CodexlabError
+    from codexlab.training.sft import check_held_out
+
+    other = Problem("T/1", "def sub(a, b):\n", "sub", "    return a - b\n", "")
+    second_sample = Problem("T/0#1", "def add(x: int, y: int) -> int:\n", "add", "    return x + y\n", "")
+    check_held_out([PROBLEM], [other])  # disjoint: accepted
+    with pytest.raises(CodexlabError, match="1 held-out problems are also trained on, e.g. T/0"):
+        check_held_out([other, second_sample], [PROBLEM])  # another sample of T/0, its own signature
+    with pytest.raises(CodexlabError, match="e.g. T/9"):
+        check_held_out([PROBLEM], [Problem("T/9", PROBLEM.prompt, "add", "    return b + a\n", "")])

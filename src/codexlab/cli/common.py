@@ -13,6 +13,7 @@ from codexlab.execution import Executor, Limits
 from codexlab.generation.types import PAPER_STOPS, SamplingParams
 from codexlab.problems import ProblemSet, load_problems
 from codexlab.problems.evalplus import MBPP_STOPS
+from codexlab.problems.loader import DATASETS, PLUS_DATASETS
 
 
 def add_problem_args(p: argparse.ArgumentParser) -> None:
@@ -30,11 +31,11 @@ def add_problem_args(p: argparse.ArgumentParser) -> None:
 
 def load_problems_arg(spec: str) -> ProblemSet:
     """A problems file if `spec` is an existing path, else a named dataset (e.g. humaneval)."""
-    path = Path(spec)
-    if path.exists():
+    if Path(spec).exists():
         return load_problems(problems_file=spec)
-    if "/" in spec or path.suffix in (".jsonl", ".json", ".gz"):
-        raise InputError(spec, "no such problems file")
+    if spec not in DATASETS and spec not in PLUS_DATASETS:
+        names = ", ".join([*DATASETS, *PLUS_DATASETS])
+        raise InputError(spec, f"no such problems file, nor a dataset name ({names})")
     return load_problems(spec)
 
 

@@ -95,8 +95,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         action="append",
         default=None,
         metavar="RUN_DIR",
-        help="a judged run of the model on these problems (repeatable): keep only the problems with a passing "
-        "sample there (and, with --solutions own, take those samples)",
+        help="a judged run of the model on these problems (repeatable; needed by the default --solutions own, "
+        "which takes its passing samples): only the problems with a passing sample there get targets",
     )
     tgt.add_argument(
         "--per-problem",

@@ -63,10 +63,11 @@ def cmd_sft(args: argparse.Namespace) -> int:
     from codexlab.cli.common import load_problems_arg
     from codexlab.generation.model_files import MODELS, resolve_model
     from codexlab.reports.progress import make_progress
-    from codexlab.training.sft import finetune_hf, recipe
+    from codexlab.training.sft import check_held_out, finetune_hf, recipe
 
     problems = load_problems_arg(args.problems)
     held_out = list(load_problems_arg(args.held_out).values()) if args.held_out else []
+    check_held_out(list(problems.values()), held_out)  # before a model is fetched or loaded
     if args.lora_rank is not None and args.lora_rank < 0:
         raise CodexlabError("--lora-rank must be 0 (full fine-tuning) or more")
     if args.steps is not None and args.steps < 1:

@@ -202,6 +202,19 @@ def train_sft(
     return SFTResult(steps, losses, time.monotonic() - started)
 
 
+def check_held_out(problems: Sequence[Problem], held_out: Sequence[Problem]) -> None:
+    """Refuse held-out problems that are trained on: the same prompt, or the same source problem (a target
+    `Mbpp/2#1` is a second sample of `Mbpp/2`, and an own-sample prompt may differ from the reference's)."""
+    prompts = {p.prompt for p in problems}
+    sources = {p.task_id.split("#")[0] for p in problems}
+    seen = [p.task_id for p in held_out if p.prompt in prompts or p.task_id.split("#")[0] in sources]
+    if seen:
+        raise CodexlabError(
+            f"{len(seen)} held-out problems are also trained on, e.g. {seen[0]}: their loss would say nothing "
+            "about unseen problems (use the <out>.heldout.jsonl that `curate targets --hold-out-every` wrote)"
+        )
+
+
 def finetune_hf(
     init_from: str | Path,
     problems: Sequence[Problem],
@@ -226,12 +239,7 @@ def finetune_hf(
     gives out_dir/model.gguf, the base file with the changed matrices written in (LoRA only: a full fine-tune
     of a GGUF is saved as a transformers checkpoint). Both write out_dir/sft.json.
     """
-    trained_prompts = {p.prompt for p in problems}
-    if seen := [p.task_id for p in held_out if p.prompt in trained_prompts]:
-        raise CodexlabError(
-            f"{len(seen)} held-out problems are also trained on (the same prompt), e.g. {seen[0]}: "
-            "their loss would say nothing about unseen problems"
-        )
+    check_held_out(problems, held_out)
     from transformers import AutoTokenizer
 
     from codexlab.training.hf import export_hf, load_hf_model

@@ -52,6 +52,15 @@ _CANARY_COMPLETION = "def f():\n    return 1\n"
 _RETIRED = -1  # job id of the message a retiring worker leaves in the results queue
 
 
+def _drain(q: queue.Queue[Any]) -> None:
+    """Empty a queue without waiting."""
+    try:
+        while True:
+            q.get_nowait()
+    except queue.Empty:
+        pass
+
+
 class _JudgeProcess:
     """One judge process seen from the pool: send a job, wait for its verdict with a backstop."""
 
@@ -268,8 +277,8 @@ class SandboxExecutor(Executor):
             if broken:
                 if judge is not None:
                     judge.kill()
-                if results is self._results:
-                    with self._lock:
+                with self._lock:  # a straggler from a closed pool must not count against the next one
+                    if results is self._results:
                         self._retired += 1
                 results.put((_RETIRED, verdict))
                 return
@@ -280,17 +289,21 @@ class SandboxExecutor(Executor):
             raise SandboxBroken("every sandbox worker is broken (see the verdicts that said so)")
         dedup = Dedup(self.dedup)
         by_id: dict[int, str] = {}
+        tasks, results = self._tasks, self._results  # this pool's: a map resumed after close() stays on them
         try:
-            yield from self._map(jobs, dedup, by_id)
+            yield from self._map(jobs, dedup, by_id, tasks, results)
         finally:
             if by_id:  # the caller stopped early: drop its queued jobs; stale results are ignored later
-                try:
-                    while True:
-                        self._tasks.get_nowait()
-                except queue.Empty:
-                    pass
+                _drain(tasks)
 
-    def _map(self, jobs: Iterable[ExecutionJob], dedup: Dedup, by_id: dict[int, str]) -> Iterator[tuple[str, Verdict]]:
+    def _map(
+        self,
+        jobs: Iterable[ExecutionJob],
+        dedup: Dedup,
+        by_id: dict[int, str],
+        tasks: queue.Queue[tuple[int, ExecutionJob] | None],
+        results: queue.Queue[tuple[int, Verdict]],
+    ) -> Iterator[tuple[str, Verdict]]:
         window = self.workers * 4
         for job in jobs:
             known = dedup.known(job)
@@ -304,14 +317,16 @@ class SandboxExecutor(Executor):
                 job_id = self._next_id
                 self._next_id += 1
             by_id[job_id] = h
-            self._tasks.put((job_id, job))
+            tasks.put((job_id, job))
             while len(by_id) >= window:
-                yield from self._collect(by_id, dedup)
+                yield from self._collect(by_id, dedup, results)
         while by_id:
-            yield from self._collect(by_id, dedup)
+            yield from self._collect(by_id, dedup, results)
 
-    def _collect(self, by_id: dict[int, str], dedup: Dedup) -> Iterator[tuple[str, Verdict]]:
-        job_id, verdict = self._results.get()
+    def _collect(
+        self, by_id: dict[int, str], dedup: Dedup, results: queue.Queue[tuple[int, Verdict]]
+    ) -> Iterator[tuple[str, Verdict]]:
+        job_id, verdict = results.get()
         if job_id == _RETIRED:
             if self._retired >= len(self._threads):
                 raise SandboxBroken(f"every sandbox worker is broken; the last said: {verdict.detail}")
@@ -329,13 +344,15 @@ class SandboxExecutor(Executor):
 
     def close(self) -> None:
         alive = [t for t in self._threads if t.is_alive()]  # a retired worker has ended already
+        _drain(self._tasks)  # jobs nobody will collect: the workers stop after the one they are judging
         for _ in alive:
             self._tasks.put(None)
         for t in alive:
             t.join(timeout=30)
-        self._threads = []
-        self._retired = 0
-        # Fresh queues: what is left belongs to the pool that ended (jobs no worker took, verdicts and
-        # retirement notices nobody collected) and must not reach the next one.
-        self._tasks = queue.Queue()
-        self._results = queue.Queue()
+        with self._lock:
+            self._threads = []
+            self._retired = 0
+            # Fresh queues: what is left belongs to the pool that ended (verdicts and retirement notices
+            # nobody collected, workers still busy) and must not reach the next one.
+            self._tasks = queue.Queue()
+            self._results = queue.Queue()
