@@ -115,9 +115,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     tgt.add_argument("--json", action="store_true", help="print the counts as JSON")
     tgt.set_defaults(func=cmd_targets)
 
-    from codexlab.cli.sft_args import add_sft_parser
+    from codexlab.cli.sft_args import add_sft_parser, add_sweep_parser
 
     add_sft_parser(cmds)
+    add_sweep_parser(cmds)
 
 
 def cmd_filter(args: argparse.Namespace) -> int:
