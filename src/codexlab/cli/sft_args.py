@@ -69,7 +69,7 @@ def add_training_args(p: argparse.ArgumentParser) -> None:
 def cmd_sft(args: argparse.Namespace) -> int:
     from codexlab.cli.common import load_problems_arg
     from codexlab.reports.progress import make_progress
-    from codexlab.training.sft import check_held_out, finetune_hf, recipe
+    from codexlab.training.sft_recipe import check_held_out, recipe
 
     problems = load_problems_arg(args.problems)
     held_out = list(load_problems_arg(args.held_out).values()) if args.held_out else []
@@ -85,6 +85,8 @@ def cmd_sft(args: argparse.Namespace) -> int:
 
         def on_step(step: int, loss: float) -> None:
             progress.update(task, advance=1, extra=f"loss {loss:.3f}")
+
+        from codexlab.training.sft import finetune_hf
 
         report = finetune_hf(
             init,
@@ -189,7 +191,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from codexlab.cli.common import load_problems_arg
     from codexlab.curation.sweep import one_at_a_time, run_sweep
     from codexlab.reports.progress import RunBars, make_progress, stderr_console
-    from codexlab.training.sft import check_held_out
+    from codexlab.training.sft_recipe import check_held_out
 
     problems = load_problems_arg(args.problems)
     held_out = load_problems_arg(args.held_out)

@@ -24,7 +24,7 @@ from codexlab.evaluation.metrics import Estimate, PairedResult, compare_runs, pa
 from codexlab.execution.types import Executor
 from codexlab.generation.types import PAPER_STOPS, SamplingParams
 from codexlab.problems.types import Problem, ProblemSet
-from codexlab.training.sft import LORA_LR, LORA_RANK, check_held_out
+from codexlab.training.sft_recipe import LORA_LR, LORA_RANK, check_held_out
 
 if TYPE_CHECKING:
     from codexlab.api import Progress
@@ -48,7 +48,7 @@ class SweepPoint:
         return max(1, math.ceil(self.epochs * n_examples / batch_size))
 
 
-CENTRE = SweepPoint(LORA_LR, 1.0, LORA_RANK)  # the recipe's defaults (training/sft.py)
+CENTRE = SweepPoint(LORA_LR, 1.0, LORA_RANK)  # the recipe's defaults (training/sft_recipe.py)
 
 
 def one_at_a_time(
