@@ -71,6 +71,7 @@ class PointResult:
     outcomes: dict[str, list[bool]]
     point: SweepPoint | None = None  # None: the model before fine-tuning
     sft: dict[str, Any] = field(default_factory=dict)
+    vs_base: PairedResult | None = None  # paired against the baseline, computed once when the point is judged
 
     @property
     def passed(self) -> int:
@@ -84,9 +85,6 @@ class PointResult:
 class SweepResult:
     base: PointResult
     points: list[PointResult]
-
-    def versus_base(self, p: PointResult) -> PairedResult:
-        return compare_runs(self.base.outcomes, p.outcomes, 1)
 
     def best(self) -> PointResult | None:
         """The point with the most held-out problems solved (the earliest listed on a tie: the centre first)."""
@@ -112,8 +110,8 @@ class SweepResult:
         )
         t.rows.append([BASELINE, "", "", "", 0, self.base.passed, str(self.base.pass_at_1()), "", "", "", ""])
         for p in self.points:
-            assert p.point is not None
-            c = self.versus_base(p)
+            assert p.point is not None and p.vs_base is not None
+            c = p.vs_base
             diff = f"{100 * c.diff.value:+.1f} [{100 * c.diff.low:+.1f}, {100 * c.diff.high:+.1f}]"
             t.rows.append(
                 [
@@ -148,8 +146,8 @@ class SweepResult:
                 "problems": len(p.outcomes),
                 "pass_at_1": est.to_dict(),
             }
-            if p.point is not None:
-                c = self.versus_base(p)
+            if p.point is not None and p.vs_base is not None:
+                c = p.vs_base
                 d |= {
                     "lr": p.point.lr,
                     "epochs": p.point.epochs,
@@ -257,7 +255,8 @@ def run_sweep(
                 held_out=list(held_out.values()),
             )
         outcomes = _judge(sft["saved"], held_out, where / "heldout", max_tokens, executor, progress)
-        done.append(PointResult(point.name, where / "heldout", outcomes, point, sft))
+        vs_base = compare_runs(base.outcomes, outcomes, 1)
+        done.append(PointResult(point.name, where / "heldout", outcomes, point, sft, vs_base))
         result.write(out_dir)
     return result
 
