@@ -13,7 +13,7 @@ import pytest
 from codexlab.execution import ExecutionJob, Limits, Status
 from codexlab.execution.sandbox import SandboxExecutor
 from codexlab.execution.sandbox import executor as executor_mod
-from codexlab.execution.sandbox.executor import SandboxBroken
+from codexlab.execution.sandbox.executor import ExecutorClosed, SandboxBroken
 from codexlab.problems import Problem
 
 ADD = Problem("T/add", "", "add", "    return a + b\n", "def check(candidate):\n    assert candidate(1, 2) == 3\n")
@@ -149,3 +149,48 @@ def test_a_pool_whose_workers_retired_starts_afresh_after_close(monkeypatch, tmp
         ((_, verdict),) = list(ex.map([job("b", HONEST)]))
     assert verdict.passed, verdict
     assert not [w for w in caught if "retired" in str(w.message)]  # the old pool's notice stays with it
+
+
+SLOW = "import time\ndef add(a, b):\n    time.sleep(1.5)\n    return a + b\n"
+
+
+def test_close_from_another_thread_ends_a_waiting_map_and_the_executor_works_again() -> None:
+    """A map blocked on verdicts must not wait forever for workers that close() stopped."""
+    import threading
+
+    ex = SandboxExecutor(workers=1)
+    outcome: list[BaseException | list[str]] = []
+    waiting = threading.Event()
+
+    def consume() -> None:
+        keys = []
+        try:
+            for key, _ in ex.map([job(f"slow-{i}", SLOW + f"# {i}\n") for i in range(4)]):
+                keys.append(key)
+                waiting.set()  # the map is under way, the rest of its jobs queued
+            outcome.append(keys)
+        except BaseException as exc:  # noqa: BLE001 - the test looks at what the map raised
+            outcome.append(exc)
+
+    t = threading.Thread(target=consume, daemon=True)
+    t.start()
+    assert waiting.wait(timeout=120)
+    ex.close()
+    t.join(timeout=120)
+    assert not t.is_alive(), "the map is still waiting after close()"
+    (result,) = outcome
+    assert isinstance(result, ExecutorClosed), result
+    with ex:
+        ((_, verdict),) = list(ex.map([job("honest-after-close", HONEST)]))
+    assert verdict.passed, verdict
+
+
+def test_a_map_resumed_after_close_raises_instead_of_hanging() -> None:
+    with SandboxExecutor(workers=1) as ex:
+        it = ex.map([job(f"slow-{i}", SLOW + f"# {i}\n") for i in range(3)])
+        next(it)  # the pool now judges the rest
+        ex.close()
+        with pytest.raises(ExecutorClosed):
+            list(it)
+        ((_, verdict),) = list(ex.map([job("honest-after-resume", HONEST)]))
+    assert verdict.passed, verdict

@@ -12,7 +12,7 @@ from runfactory import CRASH, WRONG, canonical, make_run
 
 from codexlab.execution.types import Status, Verdict
 from codexlab.reports.catalog import describe, find_runs
-from codexlab.store import load_run, open_store
+from codexlab.store import distinct_names, load_run, open_store
 from codexlab.store.jsonl_io import export_results, export_samples, import_run_dir
 from codexlab.store.schema import SCHEMA_VERSION
 
@@ -93,6 +93,18 @@ def test_compare_cli_paired_test_and_flips(tmp_path: Path, capsys: pytest.Captur
     assert main(["compare", str(a), str(b)]) == 0
     text = capsys.readouterr().out
     assert "solved by A only: HumanEval/0" in text and "solved by B only: HumanEval/2" in text
+
+
+def test_runs_with_the_same_directory_name_are_told_apart(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A sweep's runs are all `<setting>/heldout`: compare names them by the parts that differ."""
+    a = make_run(tmp_path / "lr1e-4" / "heldout", {T0: [canonical(T0)]})
+    b = make_run(tmp_path / "lr2e-4" / "heldout", {T0: [WRONG]})
+    assert distinct_names([a, b]) == ["lr1e-4/heldout", "lr2e-4/heldout"]
+    assert distinct_names([tmp_path / "x" / "a", tmp_path / "x" / "b"]) == ["a", "b"]
+    from codexlab.cli.main import main
+
+    assert main(["compare", str(a), str(b)]) == 0
+    assert "A = lr1e-4/heldout   B = lr2e-4/heldout" in capsys.readouterr().out
 
 
 V1_TABLES = """

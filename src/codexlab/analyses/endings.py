@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from codexlab.analyses.common import Table, pyplot, save
-from codexlab.store.rundata import RunData, SampleRecord
+from codexlab.store.rundata import RunData, SampleRecord, distinct_names
 
 KINDS = ("stop sequence", "end-of-text", "token limit")
 
@@ -76,8 +76,8 @@ class EndingsResult:
 
 def compute(runs: list[RunData]) -> EndingsResult:
     rows = []
-    for run in runs:
-        row = EndingsRow(run.name)
+    for run, name in zip(runs, distinct_names([r.run_dir for r in runs]), strict=True):
+        row = EndingsRow(name)
         stops = list((run.meta.get("params") or {}).get("stop") or [])
         for s in run.samples:
             kind, stop = ending(s, stops)

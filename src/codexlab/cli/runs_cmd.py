@@ -78,7 +78,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from codexlab.evaluation.metrics import compare_runs
-    from codexlab.store import load_run
+    from codexlab.store import distinct_names, load_run
 
     a, b = load_run(args.run_a), load_run(args.run_b)
     oa, ob = a.outcomes(), b.outcomes()
@@ -95,7 +95,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     console = Console()
-    t = Table(title=f"A = {a.name}   B = {b.name}", header_style="bold")
+    name_a, name_b = distinct_names([a.run_dir, b.run_dir])
+    t = Table(title=f"A = {name_a}   B = {name_b}", header_style="bold")
     for c in ("k", "A", "B", "B - A [95% CI]", "p (paired bootstrap)", "p (McNemar)", "A only", "B only"):
         t.add_column(c)
     for r in results:
@@ -103,7 +104,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             str(r.k),
             f"{100 * r.a:.1f}%",
             f"{100 * r.b:.1f}%",
-            f"{100 * r.diff.value:+.1f} [{100 * r.diff.low:+.1f}, {100 * r.diff.high:+.1f}]",
+            r.diff.signed_points(),
             f"{r.p_bootstrap:.3g}",
             "-" if r.p_mcnemar is None else f"{r.p_mcnemar:.3g}",
             str(len(r.a_only)),

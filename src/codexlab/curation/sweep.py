@@ -112,7 +112,7 @@ class SweepResult:
         for p in self.points:
             assert p.point is not None and p.vs_base is not None
             c = p.vs_base
-            diff = f"{100 * c.diff.value:+.1f} [{100 * c.diff.low:+.1f}, {100 * c.diff.high:+.1f}]"
+            diff = c.diff.signed_points()
             t.rows.append(
                 [
                     p.name,

@@ -32,6 +32,10 @@ class Estimate:
     def __str__(self) -> str:
         return f"{100 * self.value:.1f}% [{100 * self.low:.1f}, {100 * self.high:.1f}]"
 
+    def signed_points(self) -> str:
+        """A difference in percentage points with its interval, e.g. ``+5.3 [-1.1, +12.8]`` (tables, compare)."""
+        return f"{100 * self.value:+.1f} [{100 * self.low:+.1f}, {100 * self.high:+.1f}]"
+
 
 def per_problem_pass_at_k(outcomes: Mapping[str, Sequence[bool]], k: int) -> dict[str, float]:
     """Each problem's unbiased pass@k (problems with fewer than k samples are left out)."""

@@ -16,7 +16,7 @@ from typing import Any
 
 from codexlab.evaluation.metrics import compare_runs, pass_at_k_ci
 from codexlab.evaluation.pass_at_k import default_ks
-from codexlab.store.rundata import RunData, load_run
+from codexlab.store.rundata import RunData, distinct_names, load_run
 from codexlab.text import DISPLAY_ERRORS
 
 
@@ -97,14 +97,15 @@ def _comparison(a: RunData, b: RunData) -> str:
         mc = "-" if r.p_mcnemar is None else f"{r.p_mcnemar:.3g}"
         rows.append(
             f"<tr><td>{k}</td><td class='num'>{100 * r.a:.1f}%</td><td class='num'>{100 * r.b:.1f}%</td>"
-            f"<td class='num'>{100 * r.diff.value:+.1f} [{100 * r.diff.low:+.1f}, {100 * r.diff.high:+.1f}]</td>"
+            f"<td class='num'>{r.diff.signed_points()}</td>"
             f"<td class='num'>{r.p_bootstrap:.3g}</td><td class='num'>{mc}</td></tr>"
         )
         if k == 1:
             links = lambda ids: ", ".join(f"<a href='#{problem_anchor(t)}'>{esc(t)}</a>" for t in ids) or "-"  # noqa: E731
             flipped = f"<p>Better in A: {links(r.a_only)}</p><p>Better in B: {links(r.b_only)}</p>"
+    name_a, name_b = distinct_names([a.run_dir, b.run_dir])
     return (
-        f"<section class='card' id='comparison'><h2>Comparison: A = {esc(a.name)}, B = {esc(b.name)}</h2>"
+        f"<section class='card' id='comparison'><h2>Comparison: A = {esc(name_a)}, B = {esc(name_b)}</h2>"
         "<table><tr><th>k</th><th>A</th><th>B</th><th>B - A [95% CI]</th><th>p (paired bootstrap)</th>"
         f"<th>p (McNemar)</th></tr>{''.join(rows)}</table>{flipped}</section>"
     )
@@ -171,7 +172,8 @@ def _problem_view(run: RunData, task_id: str, samples: list[Any]) -> str:
 
 def render(run: RunData, other: RunData | None = None) -> str:
     """The whole report as one HTML string."""
-    title = f"codexlab report · {run.name}" + (f" vs {other.name}" if other else "")
+    names = distinct_names([run.run_dir] + ([other.run_dir] if other else []))
+    title = f"codexlab report · {names[0]}" + (f" vs {names[1]}" if other else "")
     plots = "".join(
         f"<figure class='card'><img alt='{esc(t)}' src='{uri}'><figcaption>{esc(t)}</figcaption></figure>"
         for t, uri in _plots(run)

@@ -7,6 +7,6 @@ runs can be joined row by row. The JSONL files beside it are exports in openai/h
 """
 
 from codexlab.store.db import STORE_NAME, RunStore, open_store
-from codexlab.store.rundata import RunData, SampleRecord, load_run
+from codexlab.store.rundata import RunData, SampleRecord, distinct_names, load_run
 
-__all__ = ["STORE_NAME", "RunData", "RunStore", "SampleRecord", "load_run", "open_store"]
+__all__ = ["STORE_NAME", "RunData", "RunStore", "SampleRecord", "distinct_names", "load_run", "open_store"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,18 @@ class RunData:
     def temperature(self) -> float | None:
         t = (self.meta.get("params") or {}).get("temperature")
         return None if t is None else float(t)
+
+
+def distinct_names(run_dirs: Sequence[Path]) -> list[str]:
+    """Each run's name for tables and titles: its directory's name, or as many trailing path parts as tell it
+    apart from the others (a sweep's runs are all called `heldout`, under one directory per setting)."""
+    parts = [Path(d).resolve().parts for d in run_dirs]
+    longest = max((len(p) for p in parts), default=0)
+    for depth in range(1, longest + 1):
+        names = ["/".join(p[-depth:]) for p in parts]
+        if len(set(names)) == len(names):
+            return names
+    return ["/".join(p) for p in parts]
 
 
 def load_run(run_dir: str | Path) -> RunData:

@@ -46,10 +46,16 @@ class SandboxBroken(CodexlabError):
     """Every worker failed to judge even a trusted sample on fresh judges: the host, not a sample, is at fault."""
 
 
+class ExecutorClosed(CodexlabError):
+    """close() ended the pool while a map was still waiting for verdicts (from another thread, or between two
+    items of a suspended map): the map raises this instead of waiting for workers that are gone."""
+
+
 # A trusted sample that passes wherever the sandbox works: it tells a broken worker from a hostile sample.
 _CANARY = Problem("codexlab/canary", "", "f", "    return 1\n", "def check(candidate):\n    assert candidate() == 1\n")
 _CANARY_COMPLETION = "def f():\n    return 1\n"
 _RETIRED = -1  # job id of the message a retiring worker leaves in the results queue
+_CLOSED = -2  # job id of the message close() leaves in the results queue of the pool it ends
 
 
 def _drain(q: queue.Queue[Any]) -> None:
@@ -327,6 +333,8 @@ class SandboxExecutor(Executor):
         self, by_id: dict[int, str], dedup: Dedup, results: queue.Queue[tuple[int, Verdict]]
     ) -> Iterator[tuple[str, Verdict]]:
         job_id, verdict = results.get()
+        if job_id == _CLOSED:
+            raise ExecutorClosed(f"the sandbox executor was closed with {len(by_id)} programs still to judge")
         if job_id == _RETIRED:
             if self._retired >= len(self._threads):
                 raise SandboxBroken(f"every sandbox worker is broken; the last said: {verdict.detail}")
@@ -344,6 +352,7 @@ class SandboxExecutor(Executor):
 
     def close(self) -> None:
         alive = [t for t in self._threads if t.is_alive()]  # a retired worker has ended already
+        self._results.put((_CLOSED, Verdict(Status.ERROR, "executor closed")))  # wakes a map waiting on this pool
         _drain(self._tasks)  # jobs nobody will collect: the workers stop after the one they are judging
         for _ in alive:
             self._tasks.put(None)
